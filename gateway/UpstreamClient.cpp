@@ -1,0 +1,2 @@
+// Placeholder so the tree configures while the client is written.
+#include "UpstreamClient.h"

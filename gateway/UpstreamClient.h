@@ -1,0 +1,104 @@
+#pragma once
+
+#include "HttpTypes.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace portico {
+
+struct UpstreamTimeouts
+{
+    int connectMs = 10'000;    // TCP (and TLS) connection established
+    int firstByteMs = 300'000; // request sent → first response byte (models think before answering)
+    int idleMs = 120'000;      // silence between two body reads once the response started
+};
+
+struct UpstreamRequest
+{
+    QUrl url; // http:// or https://; path and query are sent as given
+    QByteArray method = "POST";
+    HeaderList headers; // Host, Content-Length and Connection are set by the client
+    QByteArray body;
+    UpstreamTimeouts timeouts;
+};
+
+class UpstreamConnection;
+
+// One HTTP/1.1 exchange with an upstream. Signals come in this order: headersReceived once,
+// dataReceived any number of times, then exactly one of finished or failed. Redirects are never
+// followed: a 3xx arrives like any other status. After abort() no signal is emitted.
+class UpstreamReply : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Error {
+        ConnectionRefused,
+        HostNotFound,
+        ConnectTimeout,
+        FirstByteTimeout,
+        IdleTimeout,
+        ConnectionClosed, // the upstream closed before the response was complete
+        Protocol,         // malformed status line, headers or chunk framing
+        Tls,
+        Network,
+    };
+    Q_ENUM(Error)
+
+    ~UpstreamReply() override;
+
+    int status() const { return m_status; }
+    const HeaderList &headers() const { return m_headers; }
+    QByteArray header(QByteArrayView lowerName) const { return headerValue(m_headers, lowerName); }
+    bool isFinished() const { return m_done; }
+
+    // Closes the upstream connection at once (it never goes back to the pool).
+    void abort();
+
+signals:
+    void headersReceived();
+    void dataReceived(const QByteArray &data); // body bytes, chunked framing already removed
+    void finished();
+    void failed(portico::UpstreamReply::Error error, const QString &message);
+
+private:
+    friend class UpstreamClient;
+    friend class UpstreamConnection;
+    explicit UpstreamReply(QObject *parent = nullptr);
+
+    int m_status = 0;
+    HeaderList m_headers;
+    bool m_done = false;
+    UpstreamConnection *m_connection = nullptr;
+};
+
+// An HTTP/1.1 client on QTcpSocket/QSslSocket with a keep-alive pool per host and no cap on
+// connections per host (QNetworkAccessManager caps them at 6). One instance per thread: replies
+// and connections live in the thread that sent them.
+class UpstreamClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit UpstreamClient(QObject *parent = nullptr);
+    ~UpstreamClient() override;
+
+    // The returned reply is owned by the caller (delete it, or deleteLater, after it ended).
+    UpstreamReply *send(const UpstreamRequest &request);
+
+    void setMaxIdlePerHost(int count);
+    void setIdleTimeoutMs(int ms); // idle keep-alive connections are closed after this
+    int idleConnectionCount() const;
+    int activeConnectionCount() const;
+
+    // The instance of the calling thread, created on first use and destroyed with the thread.
+    static UpstreamClient *forCurrentThread();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+    friend class UpstreamConnection;
+};
+
+} // namespace portico
