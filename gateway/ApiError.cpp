@@ -13,7 +13,8 @@ QByteArray ApiError::toJson() const
         {QStringLiteral("message"), message},
         {QStringLiteral("type"), QString::fromLatin1(type)},
         {QStringLiteral("param"), param.isEmpty() ? QJsonValue() : QJsonValue(param)},
-        {QStringLiteral("code"), code.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(code))},
+        {QStringLiteral("code"),
+         code.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(code))},
     };
     return QJsonDocument(QJsonObject{{QStringLiteral("error"), error}})
         .toJson(QJsonDocument::Compact);

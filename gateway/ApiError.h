@@ -11,7 +11,7 @@ struct ApiError
 {
     int status = 500;
     QByteArray type = "api_error";
-    QByteArray code;       // empty: JSON null
+    QByteArray code; // empty: JSON null
     QString message;
     QString param;         // empty: JSON null
     QByteArray retryAfter; // passed through from an upstream 429/503

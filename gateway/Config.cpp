@@ -101,7 +101,8 @@ public:
         const QJsonArray array = v.toArray();
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (!array.at(i).isString())
-                return fail(path + QStringLiteral("[%1]").arg(i), QStringLiteral("must be a string"));
+                return fail(path + QStringLiteral("[%1]").arg(i),
+                            QStringLiteral("must be a string"));
             list << array.at(i).toString();
         }
         *out = list;
@@ -135,9 +136,9 @@ bool readGateway(Reader &r, const QJsonObject &json, GatewayConfig *g)
     else if (mode == QLatin1String("none"))
         g->authMode = AuthMode::None;
     else
-        return r.fail(QStringLiteral("gateway.auth.mode"),
-                      QStringLiteral("must be \"token\", \"password\" or \"none\", not \"%1\"")
-                          .arg(mode));
+        return r.fail(
+            QStringLiteral("gateway.auth.mode"),
+            QStringLiteral("must be \"token\", \"password\" or \"none\", not \"%1\"").arg(mode));
     if (g->authMode == AuthMode::None && !Config::isLoopbackBind(g->bind))
         return r.fail(QStringLiteral("gateway.auth.mode"),
                       QStringLiteral("\"none\" is only allowed while gateway.bind is a loopback "
@@ -191,8 +192,8 @@ bool readGateway(Reader &r, const QJsonObject &json, GatewayConfig *g)
     if (!r.object(gw, QStringLiteral("limits"), QStringLiteral("gateway.limits"), &limits))
         return false;
     const auto lim = [&](const char *key, auto *out, qint64 min, qint64 max) {
-        return r.integer(limits, QLatin1String(key), QStringLiteral("gateway.limits.") + QLatin1String(key),
-                         out, min, max);
+        return r.integer(limits, QLatin1String(key),
+                         QStringLiteral("gateway.limits.") + QLatin1String(key), out, min, max);
     };
     if (!lim("maxBodyBytes", &g->maxBodyBytes, 1024, 1LL << 32) ||
         !lim("maxHeaderBytes", &g->maxHeaderBytes, 1024, 1 << 20) ||
@@ -410,9 +411,10 @@ QJsonObject Config::toJson() const
     gw[QStringLiteral("bind")] = gateway.bind;
     gw[QStringLiteral("port")] = gateway.port;
     QJsonObject auth = gw.value(QStringLiteral("auth")).toObject();
-    auth[QStringLiteral("mode")] = gateway.authMode == AuthMode::Token      ? QStringLiteral("token")
-                                   : gateway.authMode == AuthMode::Password ? QStringLiteral("password")
-                                                                            : QStringLiteral("none");
+    auth[QStringLiteral("mode")] = gateway.authMode == AuthMode::Token ? QStringLiteral("token")
+                                   : gateway.authMode == AuthMode::Password
+                                       ? QStringLiteral("password")
+                                       : QStringLiteral("none");
     QJsonArray tokens;
     for (const TokenRecord &t : gateway.tokens) {
         tokens.append(QJsonObject{{QStringLiteral("id"), t.id},

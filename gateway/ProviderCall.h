@@ -21,7 +21,7 @@ struct CallContext
     QString agentId;
     QString providerId;
     QString sessionKey;
-    QString requestId; // "chatcmpl-…", used as the `id` of generated chunks
+    QString requestId;  // "chatcmpl-…", used as the `id` of generated chunks
     qint64 created = 0; // unix seconds, the `created` of generated chunks
     UpstreamTimeouts timeouts;
 };

@@ -1,2 +1,314 @@
-// Placeholder so the tree configures while the client is written.
 #include "UpstreamClient.h"
+
+#include "UpstreamClientPrivate.h"
+#include "UpstreamConnection.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThread>
+#include <QThreadStorage>
+
+namespace portico {
+
+namespace {
+
+// Bodies up to this size are copied behind the head so the request leaves in one write.
+constexpr qsizetype InlineBodyLimit = 16 * 1024;
+
+bool isToken(QByteArrayView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == ':')
+            return false;
+    }
+    return true;
+}
+
+bool hasLineBreak(QByteArrayView text)
+{
+    for (const char c : text) {
+        if (c == '\r' || c == '\n' || c == '\0')
+            return true;
+    }
+    return false;
+}
+
+// Host, Content-Length, Connection and Transfer-Encoding are the client's to set.
+bool isManagedHeader(QByteArrayView name)
+{
+    auto is = [name](QByteArrayView managed) {
+        return name.size() == managed.size() && name.compare(managed, Qt::CaseInsensitive) == 0;
+    };
+    return is("host") || is("content-length") || is("connection") || is("transfer-encoding");
+}
+
+bool sendsContentLength(const QByteArray &method, const QByteArray &body)
+{
+    return !body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+// Builds the request head (and inlines a small body) into `exchange`.
+QString buildRequest(const UpstreamRequest &request, const UpstreamHostPool &pool,
+                     UpstreamExchange &exchange)
+{
+    const QByteArray method = request.method.isEmpty() ? QByteArrayLiteral("GET") : request.method;
+    if (!isToken(method))
+        return QStringLiteral("invalid request method");
+    QByteArray target =
+        request.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (!target.startsWith('/'))
+        target.prepend('/');
+
+    const QByteArray &body = request.body;
+    const bool withLength = sendsContentLength(method, body);
+    const QByteArray length = withLength ? QByteArray::number(body.size()) : QByteArray();
+    const bool inlineBody = body.size() <= InlineBodyLimit;
+
+    qsizetype size = method.size() + target.size() + pool.hostHeader.size() + 20 + 2;
+    if (withLength)
+        size += 18 + length.size();
+    for (const auto &[name, value] : request.headers) {
+        if (!isToken(name))
+            return QStringLiteral("invalid request header name \"%1\"").arg(QLatin1String(name));
+        if (hasLineBreak(value))
+            return QStringLiteral("request header %1 contains a line break")
+                .arg(QLatin1String(name));
+        size += name.size() + value.size() + 4;
+    }
+    if (inlineBody)
+        size += body.size();
+
+    QByteArray head;
+    head.reserve(size);
+    head.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ");
+    head.append(pool.hostHeader).append("\r\n");
+    if (withLength)
+        head.append("Content-Length: ").append(length).append("\r\n");
+    for (const auto &[name, value] : request.headers) {
+        if (!isManagedHeader(name))
+            head.append(name).append(": ").append(value).append("\r\n");
+    }
+    head.append("\r\n");
+    if (inlineBody)
+        head.append(body);
+    else
+        exchange.body = body;
+    exchange.head = std::move(head);
+    exchange.headRequest = method == "HEAD";
+    exchange.timeouts = request.timeouts;
+    return {};
+}
+
+QThreadStorage<UpstreamClient *> &threadClients()
+{
+    static QThreadStorage<UpstreamClient *> storage;
+    return storage;
+}
+
+void deleteMainThreadClient()
+{
+    threadClients().setLocalData(nullptr); // deletes the previous value
+}
+
+} // namespace
+
+// ---- UpstreamReply ----
+
+UpstreamReply::UpstreamReply(QObject *parent)
+    : QObject(parent)
+{}
+
+UpstreamReply::~UpstreamReply()
+{
+    abort();
+}
+
+void UpstreamReply::abort()
+{
+    m_done = true;
+    if (UpstreamConnection *const connection = m_connection) {
+        m_connection = nullptr;
+        connection->abortExchange();
+    }
+}
+
+// ---- UpstreamClient::Private ----
+
+UpstreamHostPool *UpstreamClient::Private::poolFor(const QUrl &url)
+{
+    bool tls = false;
+    const QString scheme = url.scheme();
+    if (scheme == QLatin1String("https"))
+        tls = true;
+    else if (scheme != QLatin1String("http"))
+        return nullptr;
+    UpstreamPoolKey key{url.host(QUrl::FullyEncoded), 0, tls};
+    const int port = url.port(tls ? 443 : 80);
+    if (key.host.isEmpty() || port <= 0 || port > 65535)
+        return nullptr;
+    key.port = quint16(port);
+    if (const auto it = pools.constFind(key); it != pools.cend())
+        return it->get();
+
+    auto pool = std::make_shared<UpstreamHostPool>();
+    pool->host = key.host;
+    pool->port = key.port;
+    pool->tls = tls;
+    const QString hostPart = key.host.contains(u':') ? u'[' + key.host + u']' : key.host;
+    pool->label = hostPart + u':' + QString::number(port);
+    pool->hostHeader = (port == (tls ? 443 : 80) ? hostPart : pool->label).toLatin1();
+    UpstreamHostPool *const result = pool.get();
+    pools.insert(key, std::move(pool));
+    return result;
+}
+
+void UpstreamClient::Private::start(UpstreamHostPool *pool, UpstreamReply *reply,
+                                    UpstreamExchange &&exchange, bool mayReuse)
+{
+    UpstreamConnection *connection = nullptr;
+    while (mayReuse && !pool->idle.empty()) {
+        UpstreamConnection *const candidate = pool->idle.back();
+        if (!candidate->isReusable()) {
+            candidate->close(); // also leaves the pool
+            continue;
+        }
+        removeIdle(candidate);
+        connection = candidate;
+        break;
+    }
+    if (!connection)
+        connection = new UpstreamConnection(q, pool);
+    connection->start(reply, std::move(exchange));
+}
+
+void UpstreamClient::Private::failLater(UpstreamReply *reply, UpstreamReply::Error error,
+                                        const QString &message)
+{
+    QMetaObject::invokeMethod(
+        reply,
+        [reply, error, message] {
+            if (reply->m_done)
+                return; // aborted meanwhile
+            reply->m_done = true;
+            emit reply->failed(error, message);
+        },
+        Qt::QueuedConnection);
+}
+
+bool UpstreamClient::Private::release(UpstreamConnection *connection)
+{
+    UpstreamHostPool *const pool = connection->pool();
+    if (shuttingDown || qsizetype(pool->idle.size()) >= maxIdlePerHost)
+        return false;
+    pool->idle.push_back(connection);
+    ++idleConnections;
+    connection->park(idleTimeoutMs);
+    return true;
+}
+
+void UpstreamClient::Private::removeIdle(UpstreamConnection *connection)
+{
+    auto &idle = connection->pool()->idle;
+    const auto it = std::find(idle.begin(), idle.end(), connection);
+    if (it != idle.end()) {
+        idle.erase(it);
+        --idleConnections;
+    }
+}
+
+void UpstreamClient::Private::connectionClosed(UpstreamConnection *)
+{
+    --liveConnections;
+}
+
+// ---- UpstreamClient ----
+
+UpstreamClient::UpstreamClient(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{}
+
+UpstreamClient::~UpstreamClient()
+{
+    d->shuttingDown = true;
+    const auto connections = findChildren<UpstreamConnection *>(Qt::FindDirectChildrenOnly);
+    QList<QPointer<UpstreamReply>> orphans;
+    for (UpstreamConnection *connection : connections) {
+        if (UpstreamReply *const reply = connection->shutdown())
+            orphans.append(reply);
+    }
+    qDeleteAll(connections);
+    for (const QPointer<UpstreamReply> &reply : std::as_const(orphans)) {
+        if (reply && !reply->m_done) {
+            reply->m_done = true;
+            emit reply->failed(UpstreamReply::Error::Network,
+                               QStringLiteral("the upstream client was shut down"));
+        }
+    }
+}
+
+UpstreamReply *UpstreamClient::send(const UpstreamRequest &request)
+{
+    auto *reply = new UpstreamReply;
+    if (d->shuttingDown) {
+        d->failLater(reply, UpstreamReply::Error::Network,
+                     QStringLiteral("the upstream client was shut down"));
+        return reply;
+    }
+    UpstreamHostPool *const pool = d->poolFor(request.url);
+    if (!pool) {
+        d->failLater(reply, UpstreamReply::Error::Network,
+                     QStringLiteral("unsupported upstream URL \"%1\"")
+                         .arg(request.url.toDisplayString(QUrl::RemoveUserInfo)));
+        return reply;
+    }
+    UpstreamExchange exchange;
+    if (const QString error = buildRequest(request, *pool, exchange); !error.isEmpty()) {
+        d->failLater(reply, UpstreamReply::Error::Protocol, error);
+        return reply;
+    }
+    d->start(pool, reply, std::move(exchange), true);
+    return reply;
+}
+
+void UpstreamClient::setMaxIdlePerHost(int count)
+{
+    d->maxIdlePerHost = qMax(0, count);
+    for (const auto &pool : std::as_const(d->pools)) {
+        while (qsizetype(pool->idle.size()) > d->maxIdlePerHost)
+            pool->idle.front()->close(); // the least recently used first
+    }
+}
+
+void UpstreamClient::setIdleTimeoutMs(int ms)
+{
+    d->idleTimeoutMs = ms;
+}
+
+int UpstreamClient::idleConnectionCount() const
+{
+    return d->idleConnections;
+}
+
+int UpstreamClient::activeConnectionCount() const
+{
+    return d->liveConnections - d->idleConnections;
+}
+
+UpstreamClient *UpstreamClient::forCurrentThread()
+{
+    QThreadStorage<UpstreamClient *> &storage = threadClients();
+    if (!storage.hasLocalData()) {
+        storage.setLocalData(new UpstreamClient);
+        // The main thread's storage outlives QCoreApplication: delete its client before.
+        const QCoreApplication *const app = QCoreApplication::instance();
+        if (app && app->thread() == QThread::currentThread())
+            qAddPostRoutine(deleteMainThreadClient);
+    }
+    return storage.localData();
+}
+
+} // namespace portico

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "RequestObserver.h"
+
+#include <mutex>
+
+// Prints one line per request to stderr (headless mode). Thread-safe: lines from the worker
+// threads never interleave.
+class StderrRequestLog : public portico::RequestObserver
+{
+public:
+    void requestFinished(const portico::RequestSummary &summary) override;
+    void requestRejected(const QByteArray &method, const QByteArray &path, int status,
+                         const QString &message, const QString &peer) override;
+
+private:
+    void writeLine(const QByteArray &line);
+    std::mutex m_mutex;
+};

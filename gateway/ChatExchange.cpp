@@ -1,0 +1,227 @@
+#include "ChatExchange.h"
+
+#include "CompletionAssembler.h"
+#include "HttpResponder.h"
+#include "ProviderCall.h"
+
+#include <QDateTime>
+#include <QSet>
+#include <QTimerEvent>
+
+namespace portico {
+
+namespace {
+// The live exchanges of each worker thread, for a clean shutdown.
+thread_local QSet<ChatExchange *> t_live;
+} // namespace
+
+void ChatExchange::stopAllInCurrentThread(const QString &reason)
+{
+    const QSet<ChatExchange *> live = t_live;
+    for (ChatExchange *exchange : live)
+        exchange->stop(reason);
+}
+
+ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, RequestInfo info,
+                           HeaderList extraHeaders, int keepAliveCommentMs,
+                           RequestObserver *observer)
+    : QObject(responder)
+    , m_responder(responder)
+    , m_call(call)
+    , m_info(std::move(info))
+    , m_extraHeaders(std::move(extraHeaders))
+    , m_keepAliveMs(keepAliveCommentMs)
+    , m_observer(observer)
+{
+    m_call->setParent(this);
+    t_live.insert(this);
+    m_info.exchange = this;
+    m_keepContent = m_observer && m_observer->wantsContent();
+    m_liveChunks = m_observer && m_observer->wantsLiveChunks();
+    if (!m_info.stream)
+        m_assembler = std::make_unique<CompletionAssembler>();
+    connect(m_call, &ProviderCall::chunk, this, &ChatExchange::onChunk);
+    connect(m_call, &ProviderCall::completion, this, &ChatExchange::onCompletion);
+    connect(m_call, &ProviderCall::succeeded, this, &ChatExchange::onSucceeded);
+    connect(m_call, &ProviderCall::failed, this, &ChatExchange::onFailed);
+    connect(m_responder, &HttpResponder::clientGone, this, &ChatExchange::onClientGone);
+}
+
+ChatExchange::~ChatExchange()
+{
+    t_live.remove(this);
+    // Destroyed with the connection before ending (e.g. shutdown): the call must not outlive us.
+    if (!m_finished) {
+        m_call->abort();
+        m_summary.clientGone = true;
+        finish(499, QStringLiteral("connection closed"), "client_closed_request");
+    }
+}
+
+void ChatExchange::start()
+{
+    m_clock.start();
+    if (m_observer)
+        m_observer->requestStarted(m_info);
+    if (m_info.stream && m_keepAliveMs > 0)
+        m_keepAlive.start(m_keepAliveMs, Qt::CoarseTimer, this);
+    m_call->start();
+}
+
+void ChatExchange::beginStream()
+{
+    if (m_streamStarted)
+        return;
+    m_streamStarted = true;
+    HeaderList headers{{"Content-Type", "text/event-stream"},
+                       {"Cache-Control", "no-cache"},
+                       {"X-Accel-Buffering", "no"}};
+    headers += m_extraHeaders;
+    m_responder->beginChunked(200, headers);
+}
+
+void ChatExchange::writeEvent(const QByteArray &payload)
+{
+    QByteArray event;
+    event.reserve(payload.size() + 8);
+    event += "data: ";
+    event += payload;
+    event += "\n\n";
+    m_summary.bytesOut += event.size();
+    m_responder->writeChunk(event);
+    m_lastWriteMs = m_clock.elapsed();
+}
+
+void ChatExchange::onChunk(const QByteArray &json)
+{
+    if (m_finished)
+        return;
+    if (m_summary.chunks++ == 0)
+        m_summary.ttftMs = m_clock.elapsed();
+    if (m_keepContent)
+        m_summary.chunkJsons.append(json);
+    if (m_liveChunks)
+        m_observer->requestChunk(m_info.requestId, json);
+    if (m_info.stream) {
+        beginStream();
+        writeEvent(json);
+    } else {
+        m_assembler->add(json);
+    }
+}
+
+void ChatExchange::onCompletion(const QByteArray &json)
+{
+    if (m_finished)
+        return;
+    if (m_summary.ttftMs < 0)
+        m_summary.ttftMs = m_clock.elapsed();
+    m_completion = json;
+}
+
+void ChatExchange::onSucceeded()
+{
+    if (m_finished)
+        return;
+    if (m_info.stream) {
+        beginStream();
+        writeEvent(QByteArrayLiteral("[DONE]"));
+        m_responder->endChunked();
+    } else {
+        QByteArray body = m_completion;
+        if (body.isEmpty())
+            body = m_assembler->completionJson(m_info.requestId, m_info.upstreamModel,
+                                               m_info.startedMs / 1000);
+        if (m_keepContent)
+            m_summary.completionJson = body;
+        m_summary.bytesOut = body.size();
+        HeaderList headers{{"Content-Type", "application/json"}};
+        headers += m_extraHeaders;
+        m_responder->respond(200, headers, body);
+    }
+    finish(200);
+}
+
+void ChatExchange::sendError(const ApiError &error)
+{
+    if (!m_streamStarted) {
+        HeaderList headers{{"Content-Type", "application/json"}};
+        if (!error.retryAfter.isEmpty())
+            headers.append({"Retry-After", error.retryAfter});
+        headers += m_extraHeaders;
+        const QByteArray body = error.toJson();
+        m_summary.bytesOut = body.size();
+        m_responder->respond(error.status, headers, body);
+    } else {
+        writeEvent(error.toJson());
+        m_responder->endChunked();
+    }
+}
+
+void ChatExchange::onFailed(const ApiError &error)
+{
+    if (m_finished)
+        return;
+    sendError(error);
+    finish(error.status, error.message.isEmpty() ? QString::fromUtf8(error.rawBody) : error.message,
+           error.code);
+}
+
+void ChatExchange::stop(const QString &reason)
+{
+    if (m_finished)
+        return;
+    m_call->abort();
+    m_summary.stopped = true;
+    ApiError error;
+    error.status = 503;
+    error.type = "api_error";
+    error.code = "request_cancelled";
+    error.message =
+        reason.isEmpty() ? QStringLiteral("The request was stopped in Portico.") : reason;
+    sendError(error);
+    finish(error.status, error.message, error.code);
+}
+
+void ChatExchange::onClientGone()
+{
+    if (m_finished)
+        return;
+    m_call->abort();
+    m_summary.clientGone = true;
+    finish(499, QStringLiteral("the client closed the connection"), "client_closed_request");
+}
+
+void ChatExchange::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_keepAlive.timerId())
+        return QObject::timerEvent(event);
+    const qint64 silent = m_clock.elapsed() - m_lastWriteMs;
+    if (silent + 5 >= m_keepAliveMs) {
+        beginStream();
+        m_responder->writeChunk(QByteArrayLiteral(": keep-alive\n\n"));
+        m_lastWriteMs = m_clock.elapsed();
+        m_keepAlive.start(m_keepAliveMs, Qt::CoarseTimer, this);
+    } else {
+        m_keepAlive.start(static_cast<int>(m_keepAliveMs - silent), Qt::CoarseTimer, this);
+    }
+}
+
+void ChatExchange::finish(int status, const QString &error, const QByteArray &code)
+{
+    m_finished = true;
+    t_live.remove(this);
+    m_keepAlive.stop();
+    if (!m_observer)
+        return;
+    m_summary.info = m_info;
+    m_summary.status = status;
+    m_summary.error = error;
+    m_summary.errorCode = QString::fromLatin1(code);
+    m_summary.latencyMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    if (!m_keepContent)
+        m_summary.info.messages = QJsonArray();
+    m_observer->requestFinished(m_summary);
+}
+
+} // namespace portico

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "ApiError.h"
+#include "HttpTypes.h"
+#include "RequestObserver.h"
+
+#include <QBasicTimer>
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <memory>
+
+namespace portico {
+
+class HttpResponder;
+class ProviderCall;
+class CompletionAssembler;
+
+// One chat request in flight: connects a ProviderCall to the client's response. Streaming
+// clients get SSE (status and headers sent with the first event, so an upstream error before
+// it keeps its status); others get one JSON body. The client going away aborts the call; the
+// call failing mid-stream ends the stream with one error event. Parented to the responder, so
+// it never outlives the client's connection.
+class ChatExchange : public QObject
+{
+    Q_OBJECT
+public:
+    ChatExchange(HttpResponder *responder, ProviderCall *call, RequestInfo info,
+                 HeaderList extraHeaders, int keepAliveCommentMs, RequestObserver *observer);
+    ~ChatExchange() override;
+
+    void start();
+
+    // Stops every exchange of the calling thread (shutdown).
+    static void stopAllInCurrentThread(const QString &reason);
+
+public slots:
+    // Cancels the request (the Stop button, shutdown): the client gets an error, the upstream
+    // call is aborted.
+    void stop(const QString &reason = {});
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    void onChunk(const QByteArray &json);
+    void onCompletion(const QByteArray &json);
+    void onSucceeded();
+    void onFailed(const ApiError &error);
+    void onClientGone();
+    void beginStream();
+    void writeEvent(const QByteArray &payload);
+    void sendError(const ApiError &error);
+    void finish(int status, const QString &error = {}, const QByteArray &code = {});
+
+    HttpResponder *m_responder;
+    ProviderCall *m_call;
+    RequestInfo m_info;
+    HeaderList m_extraHeaders;
+    int m_keepAliveMs;
+    RequestObserver *m_observer;
+    bool m_keepContent = false;
+    bool m_liveChunks = false;
+    bool m_streamStarted = false;
+    bool m_finished = false;
+    QByteArray m_completion;
+    std::unique_ptr<CompletionAssembler> m_assembler; // non-streaming client, chunked provider
+    RequestSummary m_summary;
+    QElapsedTimer m_clock;
+    qint64 m_lastWriteMs = 0;
+    QBasicTimer m_keepAlive;
+};
+
+} // namespace portico

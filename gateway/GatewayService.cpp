@@ -1,0 +1,262 @@
+#include "GatewayService.h"
+
+#include "AgentResolver.h"
+#include "ChatExchange.h"
+#include "ChatRequest.h"
+#include "HttpResponder.h"
+#include "JsonSplice.h"
+#include "RequestGuard.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace portico {
+
+namespace {
+
+const HeaderList kJson{{"Content-Type", "application/json"}};
+
+void sendError(HttpResponder *responder, const ApiError &error, HeaderList headers = {})
+{
+    headers.prepend({"Content-Type", "application/json"});
+    if (!error.retryAfter.isEmpty())
+        headers.append({"Retry-After", error.retryAfter});
+    responder->respond(error.status, headers, error.toJson());
+}
+
+ApiError methodNotAllowed(const char *allow)
+{
+    ApiError error;
+    error.status = 405;
+    error.type = "invalid_request_error";
+    error.code = "method_not_allowed";
+    error.message = QStringLiteral("This endpoint only accepts %1.").arg(QLatin1String(allow));
+    return error;
+}
+
+QString newRequestId()
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char id[24];
+    quint64 bits[3];
+    QRandomGenerator::global()->fillRange(bits);
+    for (int i = 0; i < 24; ++i)
+        id[i] = alphabet[(bits[i / 8] >> ((i % 8) * 8)) % 62];
+    return QStringLiteral("chatcmpl-") + QString::fromLatin1(id, 24);
+}
+
+bool isJsonContentType(const QByteArray &value)
+{
+    const QByteArray type = value.split(';').constFirst().trimmed().toLower();
+    return type == "application/json" ||
+           (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+} // namespace
+
+GatewayService::GatewayService() = default;
+
+QByteArray GatewayService::disabledBody()
+{
+    static const QByteArray body =
+        ApiError::notFound(QStringLiteral("Not found."), "not_found").toJson();
+    return body;
+}
+
+void GatewayService::setState(std::shared_ptr<const GatewayState> state)
+{
+    std::lock_guard lock(m_stateMutex);
+    m_state = std::move(state);
+}
+
+std::shared_ptr<const GatewayState> GatewayService::state() const
+{
+    std::lock_guard lock(m_stateMutex);
+    return m_state;
+}
+
+HeaderList GatewayService::corsHeaders(const HttpRequest &request, const GatewayState &state) const
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty() || !state.allowedOrigins.contains(origin))
+        return {};
+    return {{"Access-Control-Allow-Origin", origin}, {"Vary", "Origin"}};
+}
+
+void GatewayService::handle(HttpRequest &&request, HttpResponder *responder)
+{
+    route(std::move(request), responder);
+}
+
+void GatewayService::reject(const HttpRequest &request, HttpResponder *responder,
+                            const ApiError &error, HeaderList headers)
+{
+    if (RequestObserver *observer = m_observer.load())
+        observer->requestRejected(request.method, request.path, error.status, error.message,
+                                  request.peer.toString());
+    sendError(responder, error, std::move(headers));
+}
+
+void GatewayService::route(HttpRequest &&request, HttpResponder *responder)
+{
+    const std::shared_ptr<const GatewayState> state = this->state();
+    const QByteArray &path = request.path;
+
+    if (path == "/healthz" || path == "/health") {
+        if (request.method != "GET" && request.method != "HEAD")
+            return reject(request, responder, methodNotAllowed("GET, HEAD"),
+                          {{"Allow", "GET, HEAD"}});
+        if (!RequestGuard::hostAllowed(request.header("host"), *state))
+            return reject(
+                request, responder,
+                ApiError::forbidden(QStringLiteral("The Host header does not name this gateway.")));
+        const QByteArray body =
+            QByteArrayLiteral("{\"status\":\"ok\",\"version\":\"") + PORTICO_VERSION +
+            "\",\"chatCompletions\":" + (chatEnabled() ? "true" : "false") + "}";
+        return responder->respond(200, kJson, body);
+    }
+
+    if (!path.startsWith("/v1/") || !chatEnabled()) {
+        // Disabled or unknown: the same bytes whoever asks, before looking at credentials.
+        if (RequestObserver *observer = m_observer.load())
+            observer->requestRejected(request.method, request.path, 404,
+                                      QStringLiteral("not found or endpoint disabled"),
+                                      request.peer.toString());
+        return responder->respond(404, kJson, disabledBody());
+    }
+
+    if (request.method == "OPTIONS") {
+        HeaderList headers = corsHeaders(request, *state);
+        if (headers.isEmpty() || !RequestGuard::hostAllowed(request.header("host"), *state))
+            return reject(request, responder,
+                          ApiError::forbidden(QStringLiteral(
+                              "Cross-origin requests from this origin are refused.")));
+        headers +=
+            HeaderList{{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+                       {"Access-Control-Allow-Headers",
+                        "authorization, content-type, x-api-key, x-portico-agent-id, "
+                        "x-portico-session-key, x-openclaw-agent-id, x-openclaw-session-key"},
+                       {"Access-Control-Max-Age", "600"}};
+        return responder->respond(204, headers, {});
+    }
+
+    if (path == "/v1/chat/completions") {
+        if (request.method != "POST")
+            return reject(request, responder, methodNotAllowed("POST"), {{"Allow", "POST"}});
+        return handleChat(std::move(request), responder, *state);
+    }
+    if (path == "/v1/models" || path.startsWith("/v1/models/")) {
+        if (request.method != "GET" && request.method != "HEAD")
+            return reject(request, responder, methodNotAllowed("GET, HEAD"),
+                          {{"Allow", "GET, HEAD"}});
+        return handleModels(request, responder, *state);
+    }
+    ApiError error;
+    if (!RequestGuard::check(request, *state, &error))
+        return reject(request, responder, error);
+    return reject(
+        request, responder,
+        ApiError::notFound(QStringLiteral("Unknown endpoint %1.").arg(QString::fromUtf8(path))));
+}
+
+void GatewayService::handleModels(const HttpRequest &request, HttpResponder *responder,
+                                  const GatewayState &state)
+{
+    ApiError error;
+    if (!RequestGuard::check(request, state, &error))
+        return reject(request, responder, error);
+    HeaderList headers = kJson + corsHeaders(request, state);
+    if (request.path == "/v1/models")
+        return responder->respond(200, headers, state.modelsJson);
+    const QString id = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path.mid(11)));
+    const QJsonArray data =
+        QJsonDocument::fromJson(state.modelsJson).object().value(QStringLiteral("data")).toArray();
+    for (const QJsonValue &model : data) {
+        if (model.toObject().value(QStringLiteral("id")).toString() == id)
+            return responder->respond(
+                200, headers, QJsonDocument(model.toObject()).toJson(QJsonDocument::Compact));
+    }
+    reject(request, responder,
+           ApiError::notFound(QStringLiteral("The model '%1' does not exist.").arg(id),
+                              "model_not_found"));
+}
+
+void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
+                                const GatewayState &state)
+{
+    ApiError error;
+    const std::optional<QString> client = RequestGuard::check(request, state, &error);
+    if (!client)
+        return reject(request, responder, error);
+    const HeaderList cors = corsHeaders(request, state);
+    if (!isJsonContentType(request.header("content-type"))) {
+        error.status = 415;
+        error.type = "invalid_request_error";
+        error.code = "unsupported_media_type";
+        error.message = QStringLiteral("Send the request body as JSON with 'Content-Type: "
+                                       "application/json'.");
+        return reject(request, responder, error, cors);
+    }
+    std::optional<ChatRequest> chat = ChatRequest::parse(request.body, &error);
+    if (!chat)
+        return reject(request, responder, error, cors);
+    const std::optional<Resolution> route =
+        AgentResolver::resolve(chat->model, chat->user, request.headers, state, &error);
+    if (!route)
+        return reject(request, responder, error, cors);
+    const Provider *provider = state.provider(route->providerId);
+
+    CallContext context;
+    context.stream = chat->stream;
+    context.includeUsage = chat->includeUsage;
+    context.agentId = route->agentId;
+    context.providerId = route->providerId;
+    context.upstreamModel = route->upstreamModel;
+    context.sessionKey = route->sessionKey;
+    context.requestId = newRequestId();
+    context.created = QDateTime::currentSecsSinceEpoch();
+    context.timeouts = state.config.gateway.upstreamTimeouts;
+    if (!route->systemPrompt.isEmpty()) {
+        QJsonArray messages = chat->body.value(QStringLiteral("messages")).toArray();
+        messages.prepend(QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                     {QStringLiteral("content"), route->systemPrompt}});
+        chat->body[QStringLiteral("messages")] = messages;
+        chat->body[QStringLiteral("model")] = route->upstreamModel;
+    } else if (route->upstreamModel == chat->model) {
+        context.rawBody = chat->raw;
+    } else {
+        chat->body[QStringLiteral("model")] = route->upstreamModel;
+        if (auto spliced = JsonSplice::replaceTopLevelValue(
+                chat->raw, "model", JsonSplice::quote(route->upstreamModel)))
+            context.rawBody = *spliced;
+    }
+    context.body = chat->body;
+
+    RequestObserver *observer = m_observer.load();
+    RequestInfo info;
+    info.requestId = context.requestId;
+    info.sessionKey = context.sessionKey;
+    info.agentId = context.agentId;
+    info.providerId = context.providerId;
+    info.upstreamModel = context.upstreamModel;
+    info.requestedModel = chat->model;
+    info.clientName = *client;
+    info.user = chat->user;
+    info.peer = request.peer.toString();
+    info.stream = chat->stream;
+    info.startedMs = QDateTime::currentMSecsSinceEpoch();
+    if (observer && observer->wantsContent())
+        info.messages = chat->body.value(QStringLiteral("messages")).toArray();
+
+    HeaderList extra = cors;
+    extra.append({"x-portico-session-key", context.sessionKey.toUtf8()});
+    extra.append({"x-request-id", context.requestId.toLatin1()});
+    ProviderCall *call = provider->createCall(context, nullptr);
+    auto *exchange = new ChatExchange(responder, call, std::move(info), std::move(extra),
+                                      state.config.gateway.keepAliveCommentMs, observer);
+    exchange->start();
+}
+
+} // namespace portico

@@ -1,0 +1,365 @@
+#include "HttpConnection.h"
+
+#include "ApiError.h"
+#include "HttpResponder.h"
+
+#include <QTcpSocket>
+#include <QTimerEvent>
+
+namespace portico {
+
+namespace {
+
+bool isTokenChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+}
+
+bool hasToken(QByteArrayView list, QByteArrayView token)
+{
+    for (QByteArrayView part : QByteArray(list.toByteArray()).split(',')) {
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+HttpConnection::HttpConnection(qintptr socketDescriptor, const HttpLimits &limits,
+                               const HttpHandler &handler, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+    , m_handler(handler)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor)) {
+        delete socket;
+        return;
+    }
+    m_socket = socket;
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpConnection::onDisconnected);
+    armTimer(m_limits.keepAliveTimeoutMs);
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+HttpConnection::~HttpConnection()
+{
+    if (m_responder)
+        m_responder->detach();
+}
+
+void HttpConnection::armTimer(int ms)
+{
+    m_timerMs = ms;
+    if (ms > 0)
+        m_timer.start(ms, Qt::CoarseTimer, this);
+    else
+        m_timer.stop();
+}
+
+void HttpConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timer.timerId())
+        return QObject::timerEvent(event);
+    m_timer.stop();
+    if (m_state == State::Head || m_state == State::Body || m_state == State::ChunkedBody)
+        reject(408, "The request was not received in time.");
+    else if (m_state == State::Idle)
+        close();
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (!m_socket)
+        return;
+    m_buffer += m_socket->readAll();
+    processBuffer();
+}
+
+void HttpConnection::processBuffer()
+{
+    if (m_inProcess)
+        return;
+    m_inProcess = true;
+    while (m_socket && m_state != State::Dispatched && m_state != State::Closing) {
+        if (m_state == State::Idle) {
+            // Tolerate stray CRLFs between requests (RFC 9112 §2.2).
+            qsizetype skip = 0;
+            while (skip < m_buffer.size() && (m_buffer[skip] == '\r' || m_buffer[skip] == '\n'))
+                ++skip;
+            if (skip)
+                m_buffer.remove(0, skip);
+            if (m_buffer.isEmpty())
+                break;
+            m_state = State::Head;
+            armTimer(m_limits.headerTimeoutMs);
+        }
+        if (m_state == State::Head) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (m_buffer.size() > m_limits.maxHeaderBytes)
+                    reject(431, "The request head is larger than the limit.");
+                break;
+            }
+            if (end + 4 > m_limits.maxHeaderBytes) {
+                reject(431, "The request head is larger than the limit.");
+                break;
+            }
+            if (!parseHead(end))
+                break;
+        }
+        if (m_state == State::Body) {
+            if (m_buffer.size() < m_contentLength)
+                break;
+            m_request.body = m_buffer.left(m_contentLength);
+            m_buffer.remove(0, m_contentLength);
+            dispatch();
+        } else if (m_state == State::ChunkedBody) {
+            if (!readChunkedBody())
+                break;
+            dispatch();
+        }
+    }
+    m_inProcess = false;
+}
+
+bool HttpConnection::parseHead(qsizetype headEnd)
+{
+    const QByteArrayView head(m_buffer.constData(), headEnd);
+    const qsizetype lineEnd = head.indexOf("\r\n");
+    const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
+    const qsizetype sp1 = requestLine.indexOf(' ');
+    const qsizetype sp2 = requestLine.lastIndexOf(' ');
+    if (sp1 <= 0 || sp2 <= sp1 + 1) {
+        reject(400, "Malformed request line.");
+        return false;
+    }
+    const QByteArrayView method = requestLine.first(sp1);
+    const QByteArrayView target = requestLine.sliced(sp1 + 1, sp2 - sp1 - 1);
+    const QByteArrayView version = requestLine.sliced(sp2 + 1);
+    for (char c : method) {
+        if (!isTokenChar(c)) {
+            reject(400, "Malformed request method.");
+            return false;
+        }
+    }
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        reject(505, "Only HTTP/1.1 and HTTP/1.0 are supported.");
+        return false;
+    }
+    if (!target.startsWith('/') || target.contains(' ')) {
+        reject(400, "Malformed request target.");
+        return false;
+    }
+
+    m_request = HttpRequest();
+    m_request.method = method.toByteArray();
+    const qsizetype q = target.indexOf('?');
+    m_request.path = (q < 0 ? target : target.first(q)).toByteArray();
+    if (q >= 0)
+        m_request.query = target.sliced(q + 1).toByteArray();
+    m_request.peer = m_socket->peerAddress();
+
+    qsizetype pos = lineEnd < 0 ? head.size() : lineEnd + 2;
+    bool haveLength = false;
+    bool chunked = false;
+    qint64 length = 0;
+    QByteArray connectionHeader;
+    bool expectContinue = false;
+    while (pos < head.size()) {
+        qsizetype eol = head.indexOf("\r\n", pos);
+        if (eol < 0)
+            eol = head.size();
+        const QByteArrayView line = head.sliced(pos, eol - pos);
+        pos = eol + 2;
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) {
+            reject(400, "Malformed header line.");
+            return false;
+        }
+        QByteArray name = line.first(colon).toByteArray();
+        for (char c : name) {
+            if (!isTokenChar(c)) {
+                reject(400, "Malformed header name.");
+                return false;
+            }
+        }
+        name = std::move(name).toLower();
+        const QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
+        if (name == "content-length") {
+            bool ok = false;
+            const qint64 n = value.toLongLong(&ok);
+            if (!ok || n < 0 || (haveLength && n != length)) {
+                reject(400, "Invalid Content-Length.");
+                return false;
+            }
+            haveLength = true;
+            length = n;
+        } else if (name == "transfer-encoding") {
+            if (value.compare("chunked", Qt::CaseInsensitive) != 0) {
+                reject(501, "Only the chunked transfer coding is supported.");
+                return false;
+            }
+            chunked = true;
+        } else if (name == "connection") {
+            connectionHeader = value;
+        } else if (name == "expect") {
+            expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
+        }
+        m_request.headers.append({name, value});
+    }
+    if (chunked && haveLength) {
+        reject(400, "Content-Length and Transfer-Encoding together are not allowed.");
+        return false;
+    }
+    if (!m_request.headers.isEmpty() && !hasHeader(m_request.headers, "host") &&
+        version == "HTTP/1.1") {
+        reject(400, "HTTP/1.1 requests need a Host header.");
+        return false;
+    }
+    if (version == "HTTP/1.0")
+        m_keepAlive = hasToken(connectionHeader, "keep-alive");
+    else
+        m_keepAlive = !hasToken(connectionHeader, "close");
+    if (length > m_limits.maxBodyBytes) {
+        reject(413, "The request body is larger than the limit of " +
+                        QByteArray::number(m_limits.maxBodyBytes) + " bytes.");
+        return false;
+    }
+
+    m_buffer.remove(0, headEnd + 4);
+    m_contentLength = length;
+    m_state = chunked ? State::ChunkedBody : State::Body;
+    if (expectContinue && (chunked || length > m_buffer.size()))
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    return true;
+}
+
+// Decodes a chunked request body once it has arrived completely. Returns false while more
+// bytes are needed (or after rejecting the request).
+bool HttpConnection::readChunkedBody()
+{
+    QByteArray body;
+    qsizetype pos = 0;
+    for (;;) {
+        const qsizetype eol = m_buffer.indexOf("\r\n", pos);
+        if (eol < 0)
+            return false;
+        QByteArrayView sizeField = QByteArrayView(m_buffer).sliced(pos, eol - pos);
+        if (const qsizetype semi = sizeField.indexOf(';'); semi >= 0)
+            sizeField = sizeField.first(semi);
+        bool ok = false;
+        const qint64 size = sizeField.trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0) {
+            reject(400, "Malformed chunk size.");
+            return false;
+        }
+        if (body.size() + size > m_limits.maxBodyBytes) {
+            reject(413, "The request body is larger than the limit of " +
+                            QByteArray::number(m_limits.maxBodyBytes) + " bytes.");
+            return false;
+        }
+        if (size == 0) {
+            // Skip trailers up to the empty line.
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n", eol);
+            if (end < 0)
+                return false;
+            m_buffer.remove(0, end + 4);
+            m_request.body = std::move(body);
+            return true;
+        }
+        if (m_buffer.size() < eol + 2 + size + 2)
+            return false;
+        body.append(m_buffer.constData() + eol + 2, size);
+        pos = eol + 2 + size + 2;
+    }
+}
+
+void HttpConnection::dispatch()
+{
+    m_state = State::Dispatched;
+    m_timer.stop();
+    m_responder = new HttpResponder(this, m_request.method == "HEAD", m_keepAlive);
+    HttpResponder *responder = m_responder;
+    m_handler(std::move(m_request), responder);
+}
+
+void HttpConnection::writeResponse(const QByteArray &data, bool complete, bool keepAlive)
+{
+    if (!m_socket)
+        return;
+    if (!data.isEmpty()) {
+        m_socket->write(data);
+        m_socket->flush();
+        if (m_socket && m_socket->bytesToWrite() > m_limits.maxPendingOutputBytes) {
+            close();
+            return;
+        }
+    }
+    if (!complete || !m_socket)
+        return;
+    if (m_responder) {
+        m_responder->detach();
+        m_responder->deleteLater();
+        m_responder = nullptr;
+    }
+    if (!keepAlive) {
+        m_state = State::Closing;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_state = State::Idle;
+    armTimer(m_limits.keepAliveTimeoutMs);
+    if (!m_buffer.isEmpty())
+        processBuffer();
+}
+
+void HttpConnection::reject(int status, const QByteArray &message)
+{
+    ApiError error;
+    error.status = status;
+    error.type = "invalid_request_error";
+    error.message = QString::fromLatin1(message);
+    const QByteArray body = error.toJson();
+    m_keepAlive = false;
+    m_state = State::Dispatched;
+    auto *responder = new HttpResponder(this, false, false);
+    m_responder = responder;
+    responder->respond(status, {{"Content-Type", "application/json"}}, body);
+}
+
+void HttpConnection::onDisconnected()
+{
+    if (!m_socket)
+        return;
+    m_timer.stop();
+    m_state = State::Closing;
+    QTcpSocket *socket = m_socket;
+    m_socket = nullptr;
+    socket->deleteLater();
+    if (m_responder) {
+        HttpResponder *responder = m_responder;
+        m_responder = nullptr;
+        responder->detach();
+        emit responder->clientGone();
+        responder->deleteLater();
+    }
+    emit closed();
+    deleteLater();
+}
+
+void HttpConnection::close()
+{
+    if (!m_socket)
+        return;
+    m_socket->abort();
+    onDisconnected();
+}
+
+} // namespace portico

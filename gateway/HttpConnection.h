@@ -1,0 +1,77 @@
+#pragma once
+
+#include "HttpTypes.h"
+
+#include <QBasicTimer>
+#include <QObject>
+
+#include <functional>
+
+class QTcpSocket;
+
+namespace portico {
+
+class HttpResponder;
+
+struct HttpLimits
+{
+    int maxHeaderBytes = 64 * 1024;
+    qint64 maxBodyBytes = 20LL * 1024 * 1024;
+    int headerTimeoutMs = 15'000;     // a whole request (head and body) must arrive within this
+    int keepAliveTimeoutMs = 120'000; // idle time allowed between requests
+    qint64 maxPendingOutputBytes = 16LL * 1024 * 1024; // a client that stops reading is cut off
+};
+
+using HttpHandler = std::function<void(HttpRequest &&request, HttpResponder *responder)>;
+
+// One client connection: parses HTTP/1.1 requests one at a time with hard limits (head size,
+// body size, time to send a request, idle keep-alive time), hands each to the handler and
+// writes the response. Pipelined requests wait until the previous response is complete.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(qintptr socketDescriptor, const HttpLimits &limits, const HttpHandler &handler,
+                   QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    bool isValid() const { return m_socket != nullptr; }
+    bool isBusy() const { return m_responder != nullptr; }
+    // Closes the connection; an active responder emits clientGone first.
+    void close();
+
+signals:
+    void closed();
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    friend class HttpResponder;
+    void writeResponse(const QByteArray &data, bool complete, bool keepAlive);
+    void onReadyRead();
+    void onDisconnected();
+    void processBuffer();
+    bool parseHead(qsizetype headEnd);
+    bool readChunkedBody();
+    void dispatch();
+    void reject(int status, const QByteArray &message);
+    void armTimer(int ms);
+
+    enum class State { Idle, Head, Body, ChunkedBody, Dispatched, Closing };
+
+    QTcpSocket *m_socket = nullptr;
+    HttpLimits m_limits;
+    const HttpHandler &m_handler;
+    QByteArray m_buffer;
+    HttpRequest m_request;
+    State m_state = State::Idle;
+    qint64 m_contentLength = 0;
+    bool m_keepAlive = true;
+    bool m_inProcess = false;
+    HttpResponder *m_responder = nullptr;
+    QBasicTimer m_timer;
+    int m_timerMs = 0;
+};
+
+} // namespace portico

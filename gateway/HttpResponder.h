@@ -1,0 +1,52 @@
+#pragma once
+
+#include "HttpTypes.h"
+
+#include <QObject>
+
+namespace portico {
+
+class HttpConnection;
+
+// The response side of one request. Created by the connection for each request and handed to
+// the handler, which may answer at once or later (streaming). It is deleted with its connection;
+// hold it through a QPointer or parent your per-request objects to it. All methods are no-ops
+// once the client is gone or the response is complete.
+class HttpResponder : public QObject
+{
+    Q_OBJECT
+public:
+    // A complete response with Content-Length.
+    void respond(int status, const HeaderList &headers, const QByteArray &body);
+    // A streamed response: chunked transfer coding, each writeChunk() one chunk, sent at once.
+    void beginChunked(int status, const HeaderList &headers);
+    void writeChunk(const QByteArray &data);
+    void endChunked();
+    // Ends a streamed response abnormally: the connection is closed without the final chunk, so
+    // the client sees a truncated body rather than a clean end.
+    void abortStream();
+
+    bool isOpen() const { return m_connection != nullptr && !m_complete; }
+    bool headersSent() const { return m_headersSent; }
+    bool isHeadRequest() const { return m_head; }
+
+signals:
+    // The client disconnected before the response was complete.
+    void clientGone();
+
+private:
+    friend class HttpConnection;
+    HttpResponder(HttpConnection *connection, bool head, bool keepAlive);
+    QByteArray head(int status, const HeaderList &headers, const QByteArray &framing) const;
+    void detach();
+
+    HttpConnection *m_connection = nullptr;
+    bool m_head = false;
+    bool m_keepAlive = true;
+    bool m_headersSent = false;
+    bool m_complete = false;
+};
+
+const char *httpReasonPhrase(int status);
+
+} // namespace portico

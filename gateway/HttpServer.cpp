@@ -1,0 +1,176 @@
+#include "HttpServer.h"
+
+#include <QSet>
+#include <QTcpServer>
+#include <QThread>
+
+#include <unistd.h>
+
+namespace portico {
+
+class HttpAcceptor : public QTcpServer
+{
+public:
+    explicit HttpAcceptor(HttpServer *server)
+        : m_server(server)
+    {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        m_server->dispatchConnection(descriptor);
+    }
+
+private:
+    HttpServer *m_server;
+};
+
+// Owns the connections of one thread.
+class HttpWorker : public QObject
+{
+public:
+    HttpWorker(const HttpHandler &handler, const HttpLimits &limits, std::atomic<int> *count)
+        : m_handler(handler)
+        , m_limits(limits)
+        , m_count(count)
+    {}
+
+    void addConnection(qintptr descriptor)
+    {
+        auto *connection = new HttpConnection(descriptor, m_limits, m_handler, this);
+        if (!connection->isValid()) {
+            delete connection;
+            ::close(static_cast<int>(descriptor));
+            m_count->fetch_sub(1, std::memory_order_relaxed);
+            return;
+        }
+        m_connections.insert(connection);
+        connect(connection, &HttpConnection::closed, this, [this, connection] {
+            m_connections.remove(connection);
+            m_count->fetch_sub(1, std::memory_order_relaxed);
+        });
+    }
+
+    void closeAll()
+    {
+        const auto connections = m_connections;
+        for (HttpConnection *connection : connections)
+            connection->close();
+    }
+
+private:
+    const HttpHandler &m_handler;
+    HttpLimits m_limits;
+    std::atomic<int> *m_count;
+    QSet<HttpConnection *> m_connections;
+};
+
+HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int workerThreads,
+                       int maxConnections, QObject *parent)
+    : QObject(parent)
+    , m_handler(std::move(handler))
+    , m_limits(limits)
+    , m_maxConnections(maxConnections)
+    , m_acceptor(std::make_unique<HttpAcceptor>(this))
+{
+    if (workerThreads <= 0)
+        workerThreads = qMax(1, QThread::idealThreadCount());
+    for (int i = 0; i < workerThreads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));
+        auto *worker = new HttpWorker(m_handler, m_limits, &m_connections);
+        worker->moveToThread(thread);
+        QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_threads.push_back(thread);
+        m_workers.push_back(worker);
+    }
+    // The acceptor lives in the first worker thread too: accepting never waits for the thread
+    // that owns the server (the GUI thread in the tray app).
+    m_acceptor->setMaxPendingConnections(1024);
+    m_acceptor->moveToThread(m_threads.front());
+}
+
+HttpServer::~HttpServer()
+{
+    HttpAcceptor *acceptor = m_acceptor.release();
+    QMetaObject::invokeMethod(
+        acceptor, [acceptor] { delete acceptor; }, Qt::BlockingQueuedConnection);
+    closeAllConnections();
+    for (QThread *thread : m_threads) {
+        thread->quit();
+        thread->wait();
+        delete thread;
+    }
+}
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    bool ok = false;
+    QString why;
+    HttpAcceptor *acceptor = m_acceptor.get();
+    QMetaObject::invokeMethod(
+        acceptor,
+        [&] {
+            ok = acceptor->listen(address, port);
+            if (!ok)
+                why = acceptor->errorString();
+            m_port = acceptor->serverPort();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!ok && error)
+        *error = why;
+    return ok;
+}
+
+quint16 HttpServer::serverPort() const
+{
+    return m_port;
+}
+
+bool HttpServer::isListening() const
+{
+    return m_port != 0;
+}
+
+void HttpServer::stopListening()
+{
+    HttpAcceptor *acceptor = m_acceptor.get();
+    QMetaObject::invokeMethod(
+        acceptor, [acceptor] { acceptor->close(); }, Qt::BlockingQueuedConnection);
+    m_port = 0;
+}
+
+void HttpServer::dispatchConnection(qintptr descriptor)
+{
+    if (m_connections.fetch_add(1, std::memory_order_relaxed) >= m_maxConnections) {
+        m_connections.fetch_sub(1, std::memory_order_relaxed);
+        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                                   "application/json\r\nContent-Length: 92\r\nConnection: "
+                                   "close\r\n\r\n{\"error\":{\"message\":\"Too many connections.\","
+                                   "\"type\":\"server_error\",\"param\":null,\"code\":null}}";
+        [[maybe_unused]] const auto written =
+            ::write(static_cast<int>(descriptor), busy, sizeof busy - 1);
+        ::close(static_cast<int>(descriptor));
+        return;
+    }
+    HttpWorker *worker =
+        m_workers[m_next.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->addConnection(descriptor); }, Qt::QueuedConnection);
+}
+
+void HttpServer::forEachWorker(const std::function<void()> &fn)
+{
+    for (HttpWorker *worker : m_workers)
+        QMetaObject::invokeMethod(worker, fn, Qt::BlockingQueuedConnection);
+}
+
+void HttpServer::closeAllConnections()
+{
+    for (HttpWorker *worker : m_workers)
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->closeAll(); }, Qt::BlockingQueuedConnection);
+}
+
+} // namespace portico

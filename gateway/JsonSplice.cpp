@@ -1,0 +1,118 @@
+#include "JsonSplice.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QString>
+
+namespace portico::JsonSplice {
+
+namespace {
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Returns the index just past the string that starts at `i` (which holds '"').
+qsizetype skipString(const QByteArray &s, qsizetype i)
+{
+    for (++i; i < s.size(); ++i) {
+        if (s[i] == '\\')
+            ++i;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return -1;
+}
+
+// Returns the index just past the value that starts at `i`.
+qsizetype skipValue(const QByteArray &s, qsizetype i)
+{
+    if (i >= s.size())
+        return -1;
+    if (s[i] == '"')
+        return skipString(s, i);
+    if (s[i] == '{' || s[i] == '[') {
+        int depth = 0;
+        while (i < s.size()) {
+            const char c = s[i];
+            if (c == '"') {
+                i = skipString(s, i);
+                if (i < 0)
+                    return -1;
+                continue;
+            }
+            if (c == '{' || c == '[')
+                ++depth;
+            else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            ++i;
+        }
+        return -1;
+    }
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !isSpace(s[i]))
+        ++i;
+    return i;
+}
+
+qsizetype skipSpace(const QByteArray &s, qsizetype i)
+{
+    while (i < s.size() && isSpace(s[i]))
+        ++i;
+    return i;
+}
+
+} // namespace
+
+std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArrayView key,
+                                               const QByteArray &valueJson)
+{
+    qsizetype i = skipSpace(json, 0);
+    if (i >= json.size() || json[i] != '{')
+        return std::nullopt;
+    i = skipSpace(json, i + 1);
+    while (i < json.size() && json[i] == '"') {
+        const qsizetype keyEnd = skipString(json, i);
+        if (keyEnd < 0)
+            return std::nullopt;
+        const QByteArrayView rawKey(json.constData() + i + 1, keyEnd - i - 2);
+        bool match = rawKey == key;
+        if (!match && rawKey.contains('\\')) {
+            // An escaped key ("mod\u0065l") is rare; decode it properly.
+            const QJsonDocument doc =
+                QJsonDocument::fromJson("[" + QByteArray(json.constData() + i, keyEnd - i) + "]");
+            match = doc.array().at(0).toString() == QString::fromUtf8(key);
+        }
+        i = skipSpace(json, keyEnd);
+        if (i >= json.size() || json[i] != ':')
+            return std::nullopt;
+        const qsizetype valueStart = skipSpace(json, i + 1);
+        const qsizetype valueEnd = skipValue(json, valueStart);
+        if (valueEnd < 0)
+            return std::nullopt;
+        if (match) {
+            QByteArray out;
+            out.reserve(json.size() + valueJson.size());
+            out.append(json.constData(), valueStart);
+            out.append(valueJson);
+            out.append(json.constData() + valueEnd, json.size() - valueEnd);
+            return out;
+        }
+        i = skipSpace(json, valueEnd);
+        if (i < json.size() && json[i] == ',')
+            i = skipSpace(json, i + 1);
+        else
+            break;
+    }
+    return std::nullopt;
+}
+
+QByteArray quote(const QString &text)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+} // namespace portico::JsonSplice

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <optional>
+
+namespace portico {
+
+// Byte-level edits of a JSON object that leave every other byte as the client sent it: a relay
+// keeps unknown fields, number spellings and key order exactly, and pays no re-serialisation.
+// The input must already be known to be a valid JSON object.
+namespace JsonSplice {
+
+// Replaces the value of a top-level key with `valueJson` (which must be valid JSON). Returns
+// nullopt if the key is not present at the top level.
+std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArrayView key,
+                                               const QByteArray &valueJson);
+
+// Encodes a string as a JSON string literal, quotes included.
+QByteArray quote(const QString &text);
+
+} // namespace JsonSplice
+} // namespace portico

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "AnthropicSseParser.h"
+#include "ProviderCall.h"
+
+namespace portico {
+
+class OpenAiCall : public ProviderCall
+{
+    Q_OBJECT
+public:
+    OpenAiCall(const CallContext &context, const QUrl &url, const QByteArray &authorization,
+               QObject *parent);
+    ~OpenAiCall() override;
+
+    void start() override;
+    void abort() override;
+
+private:
+    void onHeaders();
+    void onData(const QByteArray &data);
+    void onFinished();
+    void onFailed(UpstreamReply::Error error, const QString &message);
+    ApiError httpError() const;
+    void fail(const ApiError &error);
+
+    CallContext m_context;
+    QUrl m_url;
+    QByteArray m_authorization;
+    UpstreamReply *m_reply = nullptr;
+    bool m_ok = false;
+    bool m_done = false;
+    QByteArray m_body; // a non-streamed body, or an error body
+    AnthropicSseParser m_sse;
+    QList<AnthropicSseEvent> m_events;
+};
+
+} // namespace portico

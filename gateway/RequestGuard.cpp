@@ -1,0 +1,94 @@
+#include "RequestGuard.h"
+
+namespace portico::RequestGuard {
+
+namespace {
+
+bool isLoopbackName(QByteArrayView host)
+{
+    if (host == "localhost" || host == "[::1]" || host.endsWith(".localhost"))
+        return true;
+    // Any 127.x.y.z literal.
+    if (!host.startsWith("127."))
+        return false;
+    int dots = 0;
+    for (char c : host) {
+        if (c == '.')
+            ++dots;
+        else if (c < '0' || c > '9')
+            return false;
+    }
+    return dots == 3;
+}
+
+} // namespace
+
+bool hostAllowed(const QByteArray &rawHost, const GatewayState &state)
+{
+    const QByteArray host = rawHost.trimmed().toLower();
+    if (host.isEmpty())
+        return false;
+    if (state.allowedHosts.contains(host))
+        return true;
+    // Split "name:port" (IPv6 literals come bracketed).
+    const qsizetype colon = host.lastIndexOf(':');
+    const qsizetype bracket = host.lastIndexOf(']');
+    QByteArrayView name = host;
+    QByteArrayView port;
+    if (colon > bracket) {
+        name = QByteArrayView(host).first(colon);
+        port = QByteArrayView(host).sliced(colon + 1);
+    }
+    if (state.allowedHosts.contains(name.toByteArray()))
+        return true;
+    bool ok = false;
+    const uint portNumber = port.toByteArray().toUInt(&ok);
+    return isLoopbackName(name) && ok && portNumber == state.port;
+}
+
+bool originAllowed(const HttpRequest &request, const GatewayState &state)
+{
+    if (!hasHeader(request.headers, "origin"))
+        return true;
+    return state.allowedOrigins.contains(request.header("origin"));
+}
+
+QByteArray presentedCredential(const HttpRequest &request)
+{
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.size() > 7 &&
+        authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.sliced(7).trimmed();
+    return request.header("x-api-key");
+}
+
+std::optional<QString> check(const HttpRequest &request, const GatewayState &state, ApiError *error)
+{
+    if (!hostAllowed(request.header("host"), state)) {
+        *error = ApiError::forbidden(
+            QStringLiteral("The Host header does not name this gateway. Add the host to "
+                           "gateway.allowedHosts to reach Portico under another name."));
+        return std::nullopt;
+    }
+    if (!originAllowed(request, state)) {
+        *error = ApiError::forbidden(QStringLiteral("Requests from web pages are refused unless "
+                                                    "their origin is in gateway.allowedOrigins."));
+        return std::nullopt;
+    }
+    if (!state.checkCredential)
+        return QString();
+    const QByteArray credential = presentedCredential(request);
+    if (!credential.isEmpty()) {
+        if (auto name = state.checkCredential(credential))
+            return name;
+    }
+    *error = ApiError::unauthorized(
+        state.config.gateway.authMode == AuthMode::Password
+            ? QStringLiteral("A valid password is required: send it as 'Authorization: Bearer "
+                             "<password>'.")
+            : QStringLiteral("A valid Portico token is required: send it as 'Authorization: "
+                             "Bearer <token>'. 'portico token' prints one."));
+    return std::nullopt;
+}
+
+} // namespace portico::RequestGuard

@@ -1,0 +1,76 @@
+#pragma once
+
+// Internal to the upstream HTTP client: shared by UpstreamClient.cpp and UpstreamConnection.cpp.
+
+#include "UpstreamClient.h"
+
+#include <QHash>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace portico {
+
+// What a connection needs to send one request (and to send it again on a fresh connection).
+struct UpstreamExchange
+{
+    QByteArray head; // request line and headers; small bodies are appended here
+    QByteArray body; // a large body, written after the head without a copy
+    bool headRequest = false;
+    UpstreamTimeouts timeouts;
+};
+
+// The connections to one (scheme, host, port), with the strings every request needs computed
+// once.
+struct UpstreamHostPool
+{
+    QString host; // for connectToHost()
+    quint16 port = 0;
+    bool tls = false;
+    QByteArray hostHeader;                  // "host[:port]", the Host header value
+    QString label;                          // "host:port", for error messages
+    std::vector<UpstreamConnection *> idle; // most recently used last
+};
+
+struct UpstreamPoolKey
+{
+    QString host;
+    quint16 port = 0;
+    bool tls = false;
+    friend bool operator==(const UpstreamPoolKey &, const UpstreamPoolKey &) = default;
+};
+
+inline size_t qHash(const UpstreamPoolKey &key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.host, key.port, int(key.tls));
+}
+
+struct UpstreamClient::Private
+{
+    explicit Private(UpstreamClient *client)
+        : q(client)
+    {}
+
+    UpstreamHostPool *poolFor(const QUrl &url);
+    // Starts `exchange` for `reply` on an idle connection of `pool` if there is one (and
+    // `mayReuse`), else on a new one.
+    void start(UpstreamHostPool *pool, UpstreamReply *reply, UpstreamExchange &&exchange,
+               bool mayReuse);
+    void failLater(UpstreamReply *reply, UpstreamReply::Error error, const QString &message);
+
+    // Called by connections.
+    bool release(UpstreamConnection *connection); // false: not pooled, the caller closes it
+    void removeIdle(UpstreamConnection *connection);
+    void connectionClosed(UpstreamConnection *connection);
+
+    UpstreamClient *q;
+    QHash<UpstreamPoolKey, std::shared_ptr<UpstreamHostPool>> pools;
+    int maxIdlePerHost = 64;
+    int idleTimeoutMs = 30'000;
+    int liveConnections = 0; // connecting, busy or idle
+    int idleConnections = 0;
+    bool shuttingDown = false;
+};
+
+} // namespace portico
