@@ -30,21 +30,31 @@ void StderrRequestLog::writeLine(const QByteArray &line)
 void StderrRequestLog::requestFinished(const portico::RequestSummary &s)
 {
     const portico::RequestInfo &i = s.info;
-    QByteArray line = now() + ' ' + QByteArray::number(s.status) + " POST /v1/chat/completions " +
-                      QByteArray::number(s.latencyMs) + "ms";
-    if (s.ttftMs >= 0)
-        line += " ttft=" + QByteArray::number(s.ttftMs) + "ms";
-    line += (i.stream ? " stream" : " json");
-    line += " agent=" + (i.agentId.isEmpty() ? QByteArray("-") : i.agentId.toUtf8());
-    line += " provider=" + i.providerId.toUtf8() + " model=" + i.upstreamModel.toUtf8();
-    line += " session=" + i.sessionKey.toUtf8();
+    // One QString built in one go, converted once: this runs for every request.
+    QString text;
+    text.reserve(256);
+    text += QLatin1String(" POST /v1/chat/completions ");
+    text += QString::number(s.latencyMs);
+    text += QLatin1String("ms");
+    if (s.ttftMs >= 0) {
+        text += QLatin1String(" ttft=");
+        text += QString::number(s.ttftMs);
+        text += QLatin1String("ms");
+    }
+    text += i.stream ? QLatin1String(" stream agent=") : QLatin1String(" json agent=");
+    text += i.agentId.isEmpty() ? QStringLiteral("-") : i.agentId;
+    text += QLatin1String(" provider=") + i.providerId + QLatin1String(" model=") +
+            i.upstreamModel + QLatin1String(" session=") + i.sessionKey;
     if (!i.clientName.isEmpty())
-        line += " client=" + i.clientName.toUtf8();
-    line += " peer=" + i.peer.toUtf8();
-    if (!s.error.isEmpty())
-        line += " error=\"" + s.error.left(300).toUtf8().replace('"', "'").replace('\n', ' ') + '"';
-    line += '\n';
-    writeLine(line);
+        text += QLatin1String(" client=") + i.clientName;
+    text += QLatin1String(" peer=") + i.peer;
+    if (!s.error.isEmpty()) {
+        QString error = s.error.left(300);
+        error.replace(u'"', u'\'').replace(u'\n', u' ');
+        text += QLatin1String(" error=\"") + error + u'"';
+    }
+    text += u'\n';
+    writeLine(now() + ' ' + QByteArray::number(s.status) + text.toUtf8());
 }
 
 void StderrRequestLog::requestRejected(const QByteArray &method, const QByteArray &path, int status,

@@ -41,6 +41,7 @@ ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, Request
     if (!m_info.stream)
         m_assembler = std::make_unique<CompletionAssembler>();
     connect(m_call, &ProviderCall::chunk, this, &ChatExchange::onChunk);
+    connect(m_call, &ProviderCall::chunks, this, &ChatExchange::onChunks);
     connect(m_call, &ProviderCall::completion, this, &ChatExchange::onCompletion);
     connect(m_call, &ProviderCall::succeeded, this, &ChatExchange::onSucceeded);
     connect(m_call, &ProviderCall::failed, this, &ChatExchange::onFailed);
@@ -80,34 +81,59 @@ void ChatExchange::beginStream()
     m_responder->beginChunked(200, headers);
 }
 
+void ChatExchange::appendEvent(QByteArray &out, const QByteArray &payload)
+{
+    out.reserve(out.size() + payload.size() + 8);
+    out += "data: ";
+    out += payload;
+    out += "\n\n";
+}
+
 void ChatExchange::writeEvent(const QByteArray &payload)
 {
     QByteArray event;
-    event.reserve(payload.size() + 8);
-    event += "data: ";
-    event += payload;
-    event += "\n\n";
+    appendEvent(event, payload);
     m_summary.bytesOut += event.size();
     m_responder->writeChunk(event);
     m_lastWriteMs = m_clock.elapsed();
 }
 
-void ChatExchange::onChunk(const QByteArray &json)
+bool ChatExchange::acceptChunk(const QByteArray &json)
 {
     if (m_finished)
-        return;
+        return false;
     if (m_summary.chunks++ == 0)
         m_summary.ttftMs = m_clock.elapsed();
     if (m_keepContent)
         m_summary.chunkJsons.append(json);
     if (m_liveChunks)
         m_observer->requestChunk(m_info.requestId, json);
-    if (m_info.stream) {
-        beginStream();
-        writeEvent(json);
-    } else {
+    if (!m_info.stream)
         m_assembler->add(json);
+    return true;
+}
+
+void ChatExchange::onChunk(const QByteArray &json)
+{
+    if (!acceptChunk(json) || !m_info.stream)
+        return;
+    beginStream();
+    writeEvent(json);
+}
+
+void ChatExchange::onChunks(const QByteArrayList &jsons)
+{
+    QByteArray events;
+    for (const QByteArray &json : jsons) {
+        if (acceptChunk(json) && m_info.stream)
+            appendEvent(events, json);
     }
+    if (events.isEmpty())
+        return;
+    beginStream();
+    m_summary.bytesOut += events.size();
+    m_responder->writeChunk(events);
+    m_lastWriteMs = m_clock.elapsed();
 }
 
 void ChatExchange::onCompletion(const QByteArray &json)

@@ -44,12 +44,15 @@ protected:
 
 private:
     void onChunk(const QByteArray &json);
+    void onChunks(const QByteArrayList &jsons);
+    bool acceptChunk(const QByteArray &json); // bookkeeping; false once finished
     void onCompletion(const QByteArray &json);
     void onSucceeded();
     void onFailed(const ApiError &error);
     void onClientGone();
     void beginStream();
     void writeEvent(const QByteArray &payload);
+    static void appendEvent(QByteArray &out, const QByteArray &payload);
     void sendError(const ApiError &error);
     void finish(int status, const QString &error = {}, const QByteArray &code = {});
 

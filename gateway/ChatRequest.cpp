@@ -75,42 +75,75 @@ bool fail(ApiError *error, const QString &param, const QString &message)
     return false;
 }
 
-bool checkNumber(const QJsonObject &body, const char *key, double min, double max, bool integer,
-                 ApiError *error)
+// The typed top-level fields we check. Walking the body's keys once against this table costs
+// far less than looking each rule's key up.
+struct FieldRule
 {
-    const QJsonValue v = body.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull())
+    const char *name;
+    QJsonValue::Type type; // Double: a number within [min, max]
+    const char *description;
+    double min = 0;
+    double max = 0;
+    bool integer = false;
+};
+
+constexpr FieldRule kRules[] = {
+    {"stream", QJsonValue::Bool, "a boolean"},
+    {"stream_options", QJsonValue::Object, "an object"},
+    {"user", QJsonValue::String, "a string"},
+    {"tools", QJsonValue::Array, "an array"},
+    {"logprobs", QJsonValue::Bool, "a boolean"},
+    {"temperature", QJsonValue::Double, "a number", 0, 2},
+    {"top_p", QJsonValue::Double, "a number", 0, 1},
+    {"n", QJsonValue::Double, "an integer", 1, 128, true},
+    {"max_tokens", QJsonValue::Double, "an integer", 1, 1e9, true},
+    {"max_completion_tokens", QJsonValue::Double, "an integer", 1, 1e9, true},
+    {"presence_penalty", QJsonValue::Double, "a number", -2, 2},
+    {"frequency_penalty", QJsonValue::Double, "a number", -2, 2},
+    {"top_logprobs", QJsonValue::Double, "an integer", 0, 20, true},
+};
+
+bool checkField(const FieldRule &rule, const QJsonValue &v, ApiError *error)
+{
+    if (v.isNull())
         return true;
-    const QString name = QLatin1String(key);
-    if (!v.isDouble())
-        return fail(error, name, QStringLiteral("'%1' must be a number.").arg(name));
+    const QString name = QLatin1String(rule.name);
+    if (v.type() != rule.type)
+        return fail(error, name,
+                    QStringLiteral("'%1' must be %2.").arg(name, QLatin1String(rule.description)));
+    if (rule.type != QJsonValue::Double)
+        return true;
     const double d = v.toDouble();
-    if (integer && d != std::floor(d))
+    if (rule.integer && d != std::floor(d))
         return fail(error, name, QStringLiteral("'%1' must be an integer.").arg(name));
-    if (d < min || d > max)
+    if (d < rule.min || d > rule.max)
         return fail(error, name,
                     QStringLiteral("'%1' must be between %2 and %3; got %4.")
                         .arg(name)
-                        .arg(min)
-                        .arg(max)
+                        .arg(rule.min)
+                        .arg(rule.max)
                         .arg(d));
     return true;
 }
 
-bool checkType(const QJsonObject &body, const char *key, QJsonValue::Type type,
-               const char *description, ApiError *error)
+bool checkFields(const QJsonObject &body, ApiError *error)
 {
-    const QJsonValue v = body.value(QLatin1String(key));
-    if (v.isUndefined() || v.isNull() || v.type() == type)
-        return true;
-    const QString name = QLatin1String(key);
-    return fail(error, name,
-                QStringLiteral("'%1' must be %2.").arg(name, QLatin1String(description)));
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const QString key = it.key();
+        for (const FieldRule &rule : kRules) {
+            if (key == QLatin1String(rule.name)) {
+                if (!checkField(rule, it.value(), error))
+                    return false;
+                break;
+            }
+        }
+    }
+    return true;
 }
 
 bool checkMessages(const QJsonObject &body, ApiError *error)
 {
-    const QJsonValue messages = body.value(QStringLiteral("messages"));
+    const QJsonValue messages = body.value(QLatin1String("messages"));
     if (messages.isUndefined() || messages.isNull())
         return fail(error, QStringLiteral("messages"), QStringLiteral("'messages' is required."));
     if (!messages.isArray() || messages.toArray().isEmpty())
@@ -118,21 +151,21 @@ bool checkMessages(const QJsonObject &body, ApiError *error)
                     QStringLiteral("'messages' must be a non-empty array."));
     const QJsonArray array = messages.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
-        const QString path = QStringLiteral("messages[%1]").arg(i);
+        const auto path = [i] { return QStringLiteral("messages[%1]").arg(i); };
         if (!array.at(i).isObject())
-            return fail(error, path, QStringLiteral("'%1' must be an object.").arg(path));
+            return fail(error, path(), QStringLiteral("'%1' must be an object.").arg(path()));
         const QJsonObject m = array.at(i).toObject();
-        const QJsonValue role = m.value(QStringLiteral("role"));
+        const QJsonValue role = m.value(QLatin1String("role"));
         if (!role.isString() || !kRoles.contains(role.toString()))
             return fail(
-                error, path + QStringLiteral(".role"),
-                QStringLiteral("'%1.role' must be one of %2.").arg(path, kRoles.join(u", ")));
-        const QJsonValue content = m.value(QStringLiteral("content"));
+                error, path() + QStringLiteral(".role"),
+                QStringLiteral("'%1.role' must be one of %2.").arg(path(), kRoles.join(u", ")));
+        const QJsonValue content = m.value(QLatin1String("content"));
         if (!content.isUndefined() && !content.isNull() && !content.isString() &&
             !content.isArray())
             return fail(
-                error, path + QStringLiteral(".content"),
-                QStringLiteral("'%1.content' must be a string or an array of parts.").arg(path));
+                error, path() + QStringLiteral(".content"),
+                QStringLiteral("'%1.content' must be a string or an array of parts.").arg(path()));
     }
     return true;
 }
@@ -160,7 +193,7 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
     request.body = doc.object();
     const QJsonObject &body = request.body;
 
-    const QJsonValue model = body.value(QStringLiteral("model"));
+    const QJsonValue model = body.value(QLatin1String("model"));
     if (!model.isString() || model.toString().isEmpty()) {
         fail(error, QStringLiteral("model"),
              QStringLiteral("'model' is required and must be a string."));
@@ -176,23 +209,10 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
                  .arg(badPath));
         return std::nullopt;
     }
-    if (!checkMessages(body, error) ||
-        !checkType(body, "stream", QJsonValue::Bool, "a boolean", error) ||
-        !checkType(body, "stream_options", QJsonValue::Object, "an object", error) ||
-        !checkType(body, "user", QJsonValue::String, "a string", error) ||
-        !checkType(body, "tools", QJsonValue::Array, "an array", error) ||
-        !checkType(body, "logprobs", QJsonValue::Bool, "a boolean", error) ||
-        !checkNumber(body, "temperature", 0, 2, false, error) ||
-        !checkNumber(body, "top_p", 0, 1, false, error) ||
-        !checkNumber(body, "n", 1, 128, true, error) ||
-        !checkNumber(body, "max_tokens", 1, 1e9, true, error) ||
-        !checkNumber(body, "max_completion_tokens", 1, 1e9, true, error) ||
-        !checkNumber(body, "presence_penalty", -2, 2, false, error) ||
-        !checkNumber(body, "frequency_penalty", -2, 2, false, error) ||
-        !checkNumber(body, "top_logprobs", 0, 20, true, error))
+    if (!checkMessages(body, error) || !checkFields(body, error))
         return std::nullopt;
 
-    const QJsonValue stop = body.value(QStringLiteral("stop"));
+    const QJsonValue stop = body.value(QLatin1String("stop"));
     if (!stop.isUndefined() && !stop.isNull() && !stop.isString()) {
         const QJsonArray a = stop.toArray();
         bool ok = stop.isArray() && a.size() <= 4;
@@ -204,7 +224,7 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
             return std::nullopt;
         }
     }
-    const QJsonValue toolChoice = body.value(QStringLiteral("tool_choice"));
+    const QJsonValue toolChoice = body.value(QLatin1String("tool_choice"));
     if (!toolChoice.isUndefined() && !toolChoice.isNull() && !toolChoice.isString() &&
         !toolChoice.isObject()) {
         fail(error, QStringLiteral("tool_choice"),
@@ -212,12 +232,13 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
         return std::nullopt;
     }
 
-    request.stream = body.value(QStringLiteral("stream")).toBool(false);
-    request.includeUsage = body.value(QStringLiteral("stream_options"))
-                               .toObject()
-                               .value(QStringLiteral("include_usage"))
-                               .toBool(false);
-    request.user = body.value(QStringLiteral("user")).toString();
+    request.stream = body.value(QLatin1String("stream")).toBool(false);
+    if (request.stream)
+        request.includeUsage = body.value(QLatin1String("stream_options"))
+                                   .toObject()
+                                   .value(QLatin1String("include_usage"))
+                                   .toBool(false);
+    request.user = body.value(QLatin1String("user")).toString();
     return request;
 }
 

@@ -87,7 +87,10 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     }
     // The acceptor lives in the first worker thread too: accepting never waits for the thread
     // that owns the server (the GUI thread in the tray app).
-    m_acceptor->setMaxPendingConnections(1024);
+    // A burst of connections (1,000 streams opened at once) must not overflow the kernel's
+    // accept queue: Qt's default backlog of 50 drops SYNs, which clients retry only after 1 s.
+    m_acceptor->setMaxPendingConnections(4096);
+    m_acceptor->setListenBacklogSize(4096);
     m_acceptor->moveToThread(m_threads.front());
 }
 

@@ -98,13 +98,16 @@ void OpenAiCall::onData(const QByteArray &data)
                                 "upstream_protocol_error"));
         return;
     }
+    QByteArrayList batch;
+    batch.reserve(m_events.size());
     for (const AnthropicSseEvent &event : std::as_const(m_events)) {
-        if (m_done)
-            return;
-        if (event.data == "[DONE]")
-            continue;
-        emit chunk(event.data);
+        if (event.data != "[DONE]")
+            batch.append(event.data);
     }
+    if (batch.size() == 1)
+        emit chunk(batch.constFirst());
+    else if (!batch.isEmpty())
+        emit chunks(batch);
 }
 
 ApiError OpenAiCall::httpError() const

@@ -3,6 +3,7 @@
 #include "ApiError.h"
 #include "UpstreamClient.h"
 
+#include <QByteArrayList>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
@@ -41,6 +42,9 @@ public:
 signals:
     // One `chat.completion.chunk` object, compact JSON, as it will follow `data: `.
     void chunk(const QByteArray &json);
+    // Several chunks that arrived together (one upstream read): the same as emitting chunk()
+    // for each, but they reach the client in one write.
+    void chunks(const QByteArrayList &jsons);
     // A whole `chat.completion` object (only for a non-streaming call whose provider has one;
     // others emit chunks and the gateway assembles them).
     void completion(const QByteArray &json);

@@ -1,5 +1,7 @@
 #include "ProviderRegistry.h"
 
+#include "AnthropicProvider.h"
+#include "CliProvider.h"
 #include "DiagnosticProvider.h"
 #include "OpenAiProvider.h"
 
@@ -10,6 +12,10 @@ std::shared_ptr<const Provider> createProvider(const ProviderConfig &config,
 {
     if (config.type == QLatin1String("openai"))
         return std::make_shared<OpenAiProvider>(config, apiKey);
+    if (config.type == QLatin1String("anthropic"))
+        return createAnthropicProvider(config, apiKey, error);
+    if (config.type == QLatin1String("cli"))
+        return createCliProvider(config, error);
     if (config.type == QLatin1String("diagnostic"))
         return std::make_shared<DiagnosticProvider>(config.id);
     if (error)

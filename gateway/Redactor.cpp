@@ -1,0 +1,351 @@
+#include "Redactor.h"
+
+#include <QLatin1StringView>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+
+namespace portico {
+
+namespace {
+
+// Found by the regular expression: a Bearer token anywhere (after the literal secrets, which
+// are prepended as escaped alternatives). \K starts the replaced part after the scheme.
+const char BearerPattern[] = R"((?i:\bbearer)\s+\K[A-Za-z0-9._~+/=\-]{8,})";
+
+// The shortest text a generic rule can match ("apikey:abc").
+constexpr int MinGenericLength = 10;
+
+// Names whose value (after ':' or '=') is a credential, lower case. A name matches at the end of
+// a longer one after '-' or '_' too ("x-my-api-key").
+constexpr const char *CredentialNames[] = {
+    "authorization", "x-api-key",     "x-goog-api-key", "api-key",
+    "api_key",       "apikey",        "password",       "passwd",
+    "client-secret", "client_secret", "access-token",   "access_token",
+    "refresh-token", "refresh_token", "secret-key",     "secret_key"};
+constexpr qsizetype MaxNameScan = 48;
+
+struct Range
+{
+    qsizetype start;
+    qsizetype end;
+};
+
+bool isTokenChar(char16_t c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+           c == u'-' || c == u'_';
+}
+
+bool isSpace(char16_t c)
+{
+    return c == u' ' || c == u'\t' || c == u'\r' || c == u'\n' || c == u'\f' || c == u'\v';
+}
+
+bool isValueChar(char16_t c)
+{
+    return !isSpace(c) && c != u'"' && c != u'\'' && c != u',' && c != u';' && c != u'&' &&
+           c != u'\\';
+}
+
+bool startsWithLatin1(QStringView text, qsizetype at, QLatin1StringView word,
+                      Qt::CaseSensitivity cs = Qt::CaseSensitive)
+{
+    return at >= 0 && at + word.size() <= text.size() &&
+           text.sliced(at, word.size()).compare(word, cs) == 0;
+}
+
+qsizetype runEnd(QStringView text, qsizetype from, bool (*accept)(char16_t))
+{
+    while (from < text.size() && accept(text[from].unicode()))
+        ++from;
+    return from;
+}
+
+// A key shape: `prefix` ends at `sep` (the '-' or '_'), starts a word, and is followed by at
+// least `minRun` token characters.
+bool keyAt(QStringView text, qsizetype sep, QLatin1StringView prefix, int minRun, Range *out)
+{
+    const qsizetype start = sep + 1 - prefix.size();
+    if (!startsWithLatin1(text, start, prefix) ||
+        (start > 0 && isTokenChar(text[start - 1].unicode())))
+        return false;
+    const qsizetype end = runEnd(text, sep + 1, isTokenChar);
+    if (end - sep - 1 < minRun)
+        return false;
+    *out = {start, end};
+    return true;
+}
+
+// "name: value", "name=value", "name": "value" with `sep` at the ':' or '='.
+bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
+{
+    qsizetype i = sep;
+    while (i > 0 && isSpace(text[i - 1].unicode()))
+        --i;
+    if (i > 0 && (text[i - 1] == u'"' || text[i - 1] == u'\''))
+        --i;
+    const qsizetype nameEnd = i;
+    while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(text[i - 1].unicode()))
+        --i;
+    const QStringView name = text.sliced(i, nameEnd - i);
+    bool known = false;
+    for (const char *n : CredentialNames) {
+        const QLatin1StringView cn(n);
+        if (name.endsWith(cn, Qt::CaseInsensitive) &&
+            (name.size() == cn.size() || !text[nameEnd - cn.size() - 1].isLetterOrNumber())) {
+            known = true;
+            break;
+        }
+    }
+    if (!known)
+        return false;
+    qsizetype v = runEnd(text, sep + 1, isSpace);
+    if (v < text.size() && (text[v] == u'"' || text[v] == u'\''))
+        ++v;
+    for (const char *scheme : {"bearer", "basic", "token"}) {
+        const QLatin1StringView s(scheme);
+        if (startsWithLatin1(text, v, s, Qt::CaseInsensitive) && v + s.size() < text.size() &&
+            isSpace(text[v + s.size()].unicode())) {
+            v = runEnd(text, v + s.size(), isSpace);
+            break;
+        }
+    }
+    const qsizetype end = runEnd(text, v, isValueChar);
+    if (end - v < 3)
+        return false;
+    *out = {v, end};
+    return true;
+}
+
+// One pass for the credential shapes that have an anchor character: key prefixes ("sk-",
+// "pt_", "gsk_", "xai-", "AIza") and header-like names before ':' or '='.
+void scanShapes(QStringView text, QList<Range> *ranges)
+{
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        Range r{};
+        bool found = false;
+        switch (text[i].unicode()) {
+        case u'-':
+            found = keyAt(text, i, QLatin1StringView("sk-"), 16, &r) ||
+                    keyAt(text, i, QLatin1StringView("xai-"), 16, &r);
+            break;
+        case u'_':
+            found = keyAt(text, i, QLatin1StringView("pt_"), 16, &r) ||
+                    keyAt(text, i, QLatin1StringView("gsk_"), 16, &r);
+            break;
+        case u'a':
+            found =
+                i >= 3 && text[i - 3] == u'A' && keyAt(text, i, QLatin1StringView("AIza"), 30, &r);
+            break;
+        case u':':
+        case u'=':
+            found = credentialValueAt(text, i, &r);
+            break;
+        default:
+            break;
+        }
+        if (found) {
+            ranges->append(r);
+            i = std::max(i, r.end - 1);
+        }
+    }
+}
+
+bool isSensitiveKey(const QString &key)
+{
+    static const QSet<QString> names = [] {
+        QSet<QString> s;
+        for (const char *n : {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                              "api_key", "apikey", "x-goog-api-key", "password", "passwd",
+                              "client_secret", "access_token", "refresh_token", "secret_key"})
+            s.insert(QString::fromLatin1(n));
+        return s;
+    }();
+    return key.size() <= 24 && names.contains(key.toLower());
+}
+
+} // namespace
+
+struct Redactor::Data
+{
+    QRegularExpression pattern; // the literal secrets and Bearer tokens
+    int minLength = MinGenericLength;
+    int secretCount = 0;
+};
+
+Redactor::Redactor()
+    : Redactor(QStringList())
+{}
+
+Redactor::Redactor(const QStringList &secrets)
+{
+    auto data = std::make_shared<Data>();
+    QStringList literals;
+    for (const QString &s : secrets) {
+        if (s.size() >= MinSecretLength && !literals.contains(s))
+            literals.append(s);
+    }
+    // Longest first, so a secret that contains another one is replaced whole.
+    std::sort(literals.begin(), literals.end(),
+              [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    QString pattern;
+    for (const QString &s : std::as_const(literals)) {
+        pattern += QRegularExpression::escape(s) + QLatin1Char('|');
+        data->minLength = std::min<int>(data->minLength, s.size());
+    }
+    pattern += QLatin1String(BearerPattern);
+    data->secretCount = literals.size();
+    data->pattern.setPattern(pattern);
+    data->pattern.optimize(); // compile now, once; matching is then read-only
+    Q_ASSERT(data->pattern.isValid());
+    d = std::move(data);
+}
+
+int Redactor::secretCount() const
+{
+    return d->secretCount;
+}
+
+QString Redactor::redactString(const QString &text, bool *changed) const
+{
+    if (text.size() < d->minLength)
+        return text;
+    QList<Range> ranges;
+    QRegularExpressionMatchIterator it = d->pattern.globalMatch(text);
+    if (!it.isValid()) {
+        // Ill-formed UTF-16 (a lone surrogate) makes the matcher refuse the subject; match a
+        // well-formed copy instead of letting a secret through. If even that fails, keep
+        // nothing of the text.
+        *changed = true;
+        const QString clean = QString::fromUtf8(text.toUtf8());
+        bool unused = false;
+        return clean == text ? placeholder() : redactString(clean, &unused);
+    }
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        ranges.append({m.capturedStart(0), m.capturedEnd(0)});
+    }
+    scanShapes(text, &ranges);
+    if (ranges.isEmpty())
+        return text;
+
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range &a, const Range &b) { return a.start < b.start; });
+    QString out;
+    out.reserve(text.size());
+    qsizetype pos = 0;
+    for (qsizetype i = 0; i < ranges.size();) {
+        const qsizetype start = ranges.at(i).start;
+        qsizetype end = ranges.at(i).end;
+        // Overlapping finds become one.
+        for (++i; i < ranges.size() && ranges.at(i).start < end; ++i)
+            end = std::max(end, ranges.at(i).end);
+        out += QStringView(text).sliced(pos, start - pos);
+        out += placeholder();
+        pos = end;
+    }
+    out += QStringView(text).sliced(pos);
+    *changed = true;
+    return out;
+}
+
+QString Redactor::redact(const QString &text) const
+{
+    bool changed = false;
+    return redactString(text, &changed);
+}
+
+bool Redactor::redactInPlace(QJsonValue &value) const
+{
+    switch (value.type()) {
+    case QJsonValue::String: {
+        bool changed = false;
+        QString s = redactString(value.toString(), &changed);
+        if (changed)
+            value = s;
+        return changed;
+    }
+    case QJsonValue::Array: {
+        QJsonArray a = value.toArray();
+        if (!redactInPlace(a))
+            return false;
+        value = a;
+        return true;
+    }
+    case QJsonValue::Object: {
+        QJsonObject o = value.toObject();
+        if (!redactInPlace(o))
+            return false;
+        value = o;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+bool Redactor::redactInPlace(QJsonArray &array) const
+{
+    bool any = false;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        QJsonValue v = array.at(i);
+        if (redactInPlace(v)) {
+            array.replace(i, v);
+            any = true;
+        }
+    }
+    return any;
+}
+
+bool Redactor::redactInPlace(QJsonObject &object) const
+{
+    bool any = false;
+    const QStringList keys = object.keys();
+    for (const QString &key : keys) {
+        QJsonValue v = object.value(key);
+        bool changed = false;
+        if (isSensitiveKey(key) && v.isString() && !v.toString().isEmpty()) {
+            changed = v.toString() != placeholder();
+            v = placeholder();
+        } else {
+            changed = redactInPlace(v);
+        }
+        bool keyChanged = false;
+        const QString newKey = redactString(key, &keyChanged);
+        if (keyChanged) {
+            object.remove(key);
+            object.insert(newKey, v);
+            any = true;
+        } else if (changed) {
+            object.insert(key, v);
+            any = true;
+        }
+    }
+    return any;
+}
+
+QJsonValue Redactor::redact(const QJsonValue &value) const
+{
+    QJsonValue v = value;
+    redactInPlace(v);
+    return v;
+}
+
+QJsonObject Redactor::redact(const QJsonObject &object) const
+{
+    QJsonObject o = object;
+    redactInPlace(o);
+    return o;
+}
+
+QJsonArray Redactor::redact(const QJsonArray &array) const
+{
+    QJsonArray a = array;
+    redactInPlace(a);
+    return a;
+}
+
+} // namespace portico
