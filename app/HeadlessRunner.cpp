@@ -42,8 +42,8 @@ HeadlessRunner::HeadlessRunner(const Options &options, QObject *parent)
 void HeadlessRunner::applyLogSettings(const portico::Config &config)
 {
     const QJsonObject log = config.raw.value(QStringLiteral("log")).toObject();
-    m_sessionLog.setRetentionDays(
-        log.value(QStringLiteral("retentionDays")).toInt(portico::SessionLog::DefaultRetentionDays));
+    m_sessionLog.setRetentionDays(log.value(QStringLiteral("retentionDays"))
+                                      .toInt(portico::SessionLog::DefaultRetentionDays));
     m_sessionLog.setKeepContent(log.value(QStringLiteral("keepContent")).toBool(true));
     QStringList secrets;
     for (const char *name : {"PORTICO_GATEWAY_TOKEN", "PORTICO_GATEWAY_PASSWORD"})

@@ -247,8 +247,13 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     info.peer = request.peer.toString();
     info.stream = chat->stream;
     info.startedMs = QDateTime::currentMSecsSinceEpoch();
-    if (observer && observer->wantsContent())
-        info.messages = chat->body.value(QStringLiteral("messages")).toArray();
+    if (observer && observer->wantsContent()) {
+        info.messages = chat->body.value(QLatin1String("messages")).toArray();
+        if (route->systemPrompt.isEmpty()) {
+            if (const auto raw = JsonSplice::objectValue(chat->raw, "messages"))
+                info.messagesJson = raw->toByteArray();
+        }
+    }
 
     HeaderList extra = cors;
     extra.append({"x-portico-session-key", context.sessionKey.toUtf8()});

@@ -14,7 +14,7 @@ bool isSpace(char c)
 }
 
 // Returns the index just past the string that starts at `i` (which holds '"').
-qsizetype skipString(const QByteArray &s, qsizetype i)
+qsizetype skipString(QByteArrayView s, qsizetype i)
 {
     for (++i; i < s.size(); ++i) {
         if (s[i] == '\\')
@@ -26,7 +26,7 @@ qsizetype skipString(const QByteArray &s, qsizetype i)
 }
 
 // Returns the index just past the value that starts at `i`.
-qsizetype skipValue(const QByteArray &s, qsizetype i)
+qsizetype skipValue(QByteArrayView s, qsizetype i)
 {
     if (i >= s.size())
         return -1;
@@ -57,7 +57,7 @@ qsizetype skipValue(const QByteArray &s, qsizetype i)
     return i;
 }
 
-qsizetype skipSpace(const QByteArray &s, qsizetype i)
+qsizetype skipSpace(QByteArrayView s, qsizetype i)
 {
     while (i < s.size() && isSpace(s[i]))
         ++i;
@@ -101,6 +101,56 @@ std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArra
             return out;
         }
         i = skipSpace(json, valueEnd);
+        if (i < json.size() && json[i] == ',')
+            i = skipSpace(json, i + 1);
+        else
+            break;
+    }
+    return std::nullopt;
+}
+
+std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView key)
+{
+    qsizetype i = skipSpace(json, 0);
+    if (i >= json.size() || json[i] != '{')
+        return std::nullopt;
+    i = skipSpace(json, i + 1);
+    while (i < json.size() && json[i] == '"') {
+        const qsizetype keyEnd = skipString(json, i);
+        if (keyEnd < 0)
+            return std::nullopt;
+        const bool match = json.sliced(i + 1, keyEnd - i - 2) == key;
+        i = skipSpace(json, keyEnd);
+        if (i >= json.size() || json[i] != ':')
+            return std::nullopt;
+        const qsizetype valueStart = skipSpace(json, i + 1);
+        const qsizetype valueEnd = skipValue(json, valueStart);
+        if (valueEnd < 0)
+            return std::nullopt;
+        if (match)
+            return json.sliced(valueStart, valueEnd - valueStart);
+        i = skipSpace(json, valueEnd);
+        if (i < json.size() && json[i] == ',')
+            i = skipSpace(json, i + 1);
+        else
+            break;
+    }
+    return std::nullopt;
+}
+
+std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index)
+{
+    qsizetype i = skipSpace(json, 0);
+    if (i >= json.size() || json[i] != '[')
+        return std::nullopt;
+    i = skipSpace(json, i + 1);
+    for (qsizetype n = 0; i < json.size() && json[i] != ']'; ++n) {
+        const qsizetype end = skipValue(json, i);
+        if (end < 0)
+            return std::nullopt;
+        if (n == index)
+            return json.sliced(i, end - i);
+        i = skipSpace(json, end);
         if (i < json.size() && json[i] == ',')
             i = skipSpace(json, i + 1);
         else

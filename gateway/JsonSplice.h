@@ -17,6 +17,12 @@ namespace JsonSplice {
 std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArrayView key,
                                                const QByteArray &valueJson);
 
+// The raw text of a key's value in the JSON object `json` (only that object's own keys), or
+// nothing. Works on any object text, so lookups can be chained.
+std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView key);
+// The raw text of element `index` of the JSON array `json`, or nothing.
+std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index);
+
 // Encodes a string as a JSON string literal, quotes included.
 QByteArray quote(const QString &text);
 

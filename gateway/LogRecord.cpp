@@ -1,5 +1,9 @@
 #include "LogRecord.h"
 
+#include <charconv>
+#include <string>
+#include <string_view>
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
@@ -51,10 +55,16 @@ void LogRecord::dropContent()
 {
     requestMessages = QJsonArray();
     response = QJsonObject();
+    rawRequestMessages.clear();
+    rawResponse.clear();
 }
 
 QString LogRecord::lastUserText() const
 {
+    const QJsonArray requestMessages =
+        this->requestMessages.isEmpty() && !rawRequestMessages.isEmpty()
+            ? QJsonDocument::fromJson(rawRequestMessages).array()
+            : this->requestMessages;
     for (qsizetype i = requestMessages.size() - 1; i >= 0; --i) {
         const QJsonObject m = requestMessages.at(i).toObject();
         if (m.value(QLatin1String("role")).toString() == QLatin1String("user"))
@@ -88,16 +98,181 @@ QJsonObject LogRecord::toJson() const
     obj.insert(QLatin1String("stream"), stream);
     if (!requestMessages.isEmpty())
         obj.insert(QLatin1String("requestMessages"), requestMessages);
+    else if (!rawRequestMessages.isEmpty())
+        obj.insert(QLatin1String("requestMessages"),
+                   QJsonDocument::fromJson(rawRequestMessages).array());
     if (!response.isEmpty())
         obj.insert(QLatin1String("response"), response);
+    else if (!rawResponse.isEmpty())
+        obj.insert(QLatin1String("response"), QJsonDocument::fromJson(rawResponse).object());
     return obj;
 }
 
-QByteArray LogRecord::toJsonLine() const
+namespace {
+
+// A JSON string literal exactly as QJsonDocument's compact writer spells it. The line is built
+// in a std::string: its small appends inline, where QByteArray's do not.
+void appendString(std::string &out, const QString &text)
 {
-    QByteArray line = QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
-    line += '\n';
-    return line;
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    const qsizetype n = text.size();
+    const char16_t *p = reinterpret_cast<const char16_t *>(text.constData());
+    // Most strings need no escaping: one check, then one bulk conversion.
+    bool plain = true;
+    for (qsizetype i = 0; i < n && plain; ++i)
+        plain = p[i] >= 0x20 && p[i] != u'"' && p[i] != u'\\' && !QChar::isSurrogate(p[i]);
+    if (plain) {
+        const QByteArray utf8 = text.toUtf8();
+        out.append(utf8.constData(), static_cast<size_t>(utf8.size()));
+        out += '"';
+        return;
+    }
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = p[i];
+        if (c < 0x80) {
+            switch (c) {
+            case u'"':
+                out += "\\\"";
+                break;
+            case u'\\':
+                out += "\\\\";
+                break;
+            case u'\b':
+                out += "\\b";
+                break;
+            case u'\f':
+                out += "\\f";
+                break;
+            case u'\n':
+                out += "\\n";
+                break;
+            case u'\r':
+                out += "\\r";
+                break;
+            case u'\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += hex[c >> 4];
+                    out += hex[c & 0xf];
+                } else {
+                    out += char(c);
+                }
+            }
+        } else if (c < 0x800) {
+            out += char(0xc0 | (c >> 6));
+            out += char(0x80 | (c & 0x3f));
+        } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
+            const char32_t u = QChar::surrogateToUcs4(c, p[++i]);
+            out += char(0xf0 | (u >> 18));
+            out += char(0x80 | ((u >> 12) & 0x3f));
+            out += char(0x80 | ((u >> 6) & 0x3f));
+            out += char(0x80 | (u & 0x3f));
+        } else if (QChar::isSurrogate(c)) {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4)
+                out += hex[(c >> shift) & 0xf];
+        } else {
+            out += char(0xe0 | (c >> 12));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        }
+    }
+    out += '"';
+}
+
+void appendKey(std::string &out, std::string_view key)
+{
+    if (out.size() > 1)
+        out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+}
+
+void appendNumber(std::string &out, qint64 value)
+{
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr);
+}
+
+void appendRaw(std::string &out, const QByteArray &json)
+{
+    out.append(json.constData(), static_cast<size_t>(json.size()));
+}
+
+void appendStringField(std::string &out, std::string_view key, const QString &value)
+{
+    if (value.isEmpty())
+        return;
+    appendKey(out, key);
+    appendString(out, value);
+}
+
+void appendCountField(std::string &out, std::string_view key, qint64 value)
+{
+    if (value < 0)
+        return;
+    appendKey(out, key);
+    appendNumber(out, value);
+}
+
+} // namespace
+
+QByteArray LogRecord::toJsonLine(bool withContent) const
+{
+    // Keys in the order QJsonObject keeps them (sorted), so the bytes match toJson()'s.
+    std::string out;
+    out.reserve(512 + (withContent ? size_t(rawRequestMessages.size() + rawResponse.size()) : 0));
+    out += '{';
+    appendStringField(out, "agent", agent);
+    appendStringField(out, "clientTokenName", clientTokenName);
+    appendStringField(out, "error", error);
+    appendCountField(out, "latencyMs", latencyMs);
+    appendStringField(out, "provider", provider);
+    appendStringField(out, "requestId", requestId);
+    if (withContent) {
+        if (!rawRequestMessages.isEmpty()) {
+            appendKey(out, "requestMessages");
+            appendRaw(out, rawRequestMessages);
+        } else if (!requestMessages.isEmpty()) {
+            appendKey(out, "requestMessages");
+            appendRaw(out, QJsonDocument(requestMessages).toJson(QJsonDocument::Compact));
+        }
+        if (!rawResponse.isEmpty()) {
+            appendKey(out, "response");
+            appendRaw(out, rawResponse);
+        } else if (!response.isEmpty()) {
+            appendKey(out, "response");
+            appendRaw(out, QJsonDocument(response).toJson(QJsonDocument::Compact));
+        }
+    }
+    appendStringField(out, "sessionKey", sessionKey);
+    appendKey(out, "status");
+    appendNumber(out, status);
+    appendKey(out, "stream");
+    out += stream ? "true" : "false";
+    appendKey(out, "time");
+    appendNumber(out, time);
+    appendCountField(out, "ttftMs", ttftMs);
+    appendStringField(out, "upstreamModel", upstreamModel);
+    if (usage.isKnown()) {
+        appendKey(out, "usage");
+        std::string u = "{";
+        appendCountField(u, "completion_tokens", usage.completionTokens);
+        appendCountField(u, "prompt_tokens", usage.promptTokens);
+        appendCountField(u, "total_tokens", usage.totalTokens);
+        out += u;
+        out += '}';
+    }
+    appendKey(out, "v");
+    appendNumber(out, FormatVersion);
+    out += "}\n";
+    return QByteArray(out.data(), static_cast<qsizetype>(out.size()));
 }
 
 bool LogRecord::fromJson(const QJsonObject &json, LogRecord *out)

@@ -38,10 +38,18 @@ struct LogRecord
     Usage usage;
     bool stream = false;
     QJsonArray requestMessages; // the request's `messages`, only if content is kept
-    QJsonObject response;       // the assembled assistant message (content, reasoning_content,
-                                // tool_calls), only if content is kept
+    // The same content as JSON text, when the producer has it (the client's own bytes, the
+    // upstream's message): written as it is instead of serialising the values above.
+    QByteArray rawRequestMessages;
+    QByteArray rawResponse;
+    QJsonObject response; // the assembled assistant message (content, reasoning_content,
+                          // tool_calls), only if content is kept
 
-    bool hasContent() const { return !requestMessages.isEmpty() || !response.isEmpty(); }
+    bool hasContent() const
+    {
+        return !requestMessages.isEmpty() || !response.isEmpty() || !rawRequestMessages.isEmpty() ||
+               !rawResponse.isEmpty();
+    }
     void dropContent();
 
     // The text of the last "user" message (string content, or its text parts joined by spaces).
@@ -49,7 +57,9 @@ struct LogRecord
 
     QJsonObject toJson() const;
     // Compact JSON and a final '\n': one line of the log.
-    QByteArray toJsonLine() const;
+    // The same object as toJson(), compact, with a final '\n': written by hand (this runs for
+    // every request) to the byte what QJsonDocument would write. Without content if !withContent.
+    QByteArray toJsonLine(bool withContent = true) const;
     // False if `json` is not a log record (no numeric "time"). Unknown keys are ignored.
     static bool fromJson(const QJsonObject &json, LogRecord *out);
     static bool fromJsonLine(const QByteArray &line, LogRecord *out);

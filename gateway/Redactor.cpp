@@ -1,5 +1,6 @@
 #include "Redactor.h"
 
+#include <QJsonDocument>
 #include <QLatin1StringView>
 #include <QRegularExpression>
 #include <QSet>
@@ -90,6 +91,19 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
     while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(text[i - 1].unicode()))
         --i;
     const QStringView name = text.sliced(i, nameEnd - i);
+    // Every credential name is 6 to 14 characters and ends in d, n, t or y: most keys of a JSON
+    // text ("role", "content", "model") are ruled out here, before the comparisons below.
+    if (name.size() < 6)
+        return false;
+    switch (name.back().toLower().unicode()) {
+    case u'd':
+    case u'n':
+    case u't':
+    case u'y':
+        break;
+    default:
+        return false;
+    }
     bool known = false;
     for (const char *n : CredentialNames) {
         const QLatin1StringView cn(n);
@@ -184,9 +198,15 @@ Redactor::Redactor(const QStringList &secrets)
 {
     auto data = std::make_shared<Data>();
     QStringList literals;
-    for (const QString &s : secrets) {
+    const auto add = [&literals](const QString &s) {
         if (s.size() >= MinSecretLength && !literals.contains(s))
             literals.append(s);
+    };
+    for (const QString &s : secrets) {
+        add(s);
+        // How the secret reads inside JSON text, for redactJsonText().
+        const QByteArray quoted = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+        add(QString::fromUtf8(quoted.mid(2, quoted.size() - 4)));
     }
     // Longest first, so a secret that contains another one is replaced whole.
     std::sort(literals.begin(), literals.end(),
@@ -346,6 +366,13 @@ QJsonArray Redactor::redact(const QJsonArray &array) const
     QJsonArray a = array;
     redactInPlace(a);
     return a;
+}
+
+QByteArray Redactor::redactJsonText(const QByteArray &json) const
+{
+    bool changed = false;
+    const QString text = redactString(QString::fromUtf8(json), &changed);
+    return changed ? text.toUtf8() : json;
 }
 
 } // namespace portico

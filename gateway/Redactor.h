@@ -28,6 +28,9 @@ public:
 
     // Returns `text` itself (shared, not copied) when nothing is redacted.
     QString redact(const QString &text) const;
+    // Redacts JSON text (UTF-8) as a whole: secrets are also matched in their JSON-escaped
+    // spelling, and a replacement never breaks the JSON (it contains no quote or backslash).
+    QByteArray redactJsonText(const QByteArray &json) const;
     // Redacts every string in the value, object keys included. The value of a field named like a
     // credential ("authorization", "x-api-key", "password", …) is replaced as a whole.
     QJsonValue redact(const QJsonValue &value) const;

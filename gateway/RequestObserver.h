@@ -24,6 +24,7 @@ struct RequestInfo
     bool stream = false;
     qint64 startedMs = 0;       // ms since epoch
     QJsonArray messages;        // the request's messages, only when the observer keeps content
+    QByteArray messagesJson;    // the same as the client sent them, when the body went up as is
     QPointer<QObject> exchange; // invoke its stop() slot (queued) to cancel the request
 };
 

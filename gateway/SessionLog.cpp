@@ -217,15 +217,9 @@ bool SessionLog::writeBatch(SessionLogWriter &writer, const QList<LogRecord> &ba
             rolledOver = true;
         m_lastDay = day;
         linesDay = day;
-        QJsonObject json = record.toJson();
-        if (!keepContent) {
-            json.remove(QLatin1String("requestMessages"));
-            json.remove(QLatin1String("response"));
-        }
         // Compact JSON escapes every control character: the line has no '\n' but its last.
-        QByteArray line = QJsonDocument(redactor.redact(json)).toJson(QJsonDocument::Compact);
-        line += '\n';
-        lines.append(std::move(line));
+        // Redacting the finished text costs a fraction of walking the JSON values.
+        lines.append(redactor.redactJsonText(record.toJsonLine(keepContent)));
     }
     if (!lines.isEmpty())
         writeLines(writer, linesDay, lines);
