@@ -51,6 +51,8 @@ ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, Request
 ChatExchange::~ChatExchange()
 {
     t_live.remove(this);
+    if (m_slot)
+        m_slot->fetch_sub(1, std::memory_order_relaxed);
     // Destroyed with the connection before ending (e.g. shutdown): the call must not outlive us.
     if (!m_finished) {
         m_call->abort();

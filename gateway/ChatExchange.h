@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 namespace portico {
@@ -30,6 +31,8 @@ public:
     ~ChatExchange() override;
 
     void start();
+    // Decrements `counter` when the exchange is destroyed (the in-flight request cap).
+    void holdSlot(std::shared_ptr<std::atomic<int>> counter) { m_slot = std::move(counter); }
 
     // Stops every exchange of the calling thread (shutdown).
     static void stopAllInCurrentThread(const QString &reason);
@@ -72,6 +75,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastWriteMs = 0;
     QBasicTimer m_keepAlive;
+    std::shared_ptr<std::atomic<int>> m_slot;
 };
 
 } // namespace portico

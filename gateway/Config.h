@@ -38,7 +38,7 @@ struct GatewayConfig
     int headerTimeoutMs = 15'000;     // a request's head and body must arrive within this
     int keepAliveTimeoutMs = 120'000; // an idle client connection is closed after this
     int keepAliveCommentMs = 15'000;  // ": keep-alive" while a stream's upstream is silent
-    int workerThreads = 0;            // 0: one per core
+    int workerThreads = 0;            // 0: four per core (4 to 16)
 
     UpstreamTimeouts upstreamTimeouts; // gateway.timeouts
     QList<TokenRecord> tokens;         // gateway.auth.tokens

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 
 namespace portico {
 
@@ -199,6 +200,21 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
                                        "application/json'.");
         return reject(request, responder, error, cors);
     }
+    // Counted from here until the exchange is destroyed; over the cap the answer is 503 at once.
+    if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >=
+        state.config.gateway.maxConcurrentRequests) {
+        m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+        error = ApiError{503,
+                         "server_error",
+                         "too_many_requests",
+                         QStringLiteral("Portico is answering as many requests as it is configured "
+                                        "to (gateway.limits.maxConcurrentRequests); try again."),
+                         {},
+                         "1",
+                         {}};
+        return reject(request, responder, error, cors);
+    }
+    auto release = qScopeGuard([this] { m_inFlight->fetch_sub(1, std::memory_order_relaxed); });
     std::optional<ChatRequest> chat = ChatRequest::parse(request.body, &error);
     if (!chat)
         return reject(request, responder, error, cors);
@@ -261,6 +277,9 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     ProviderCall *call = provider->createCall(context, nullptr);
     auto *exchange = new ChatExchange(responder, call, std::move(info), std::move(extra),
                                       state.config.gateway.keepAliveCommentMs, observer);
+    // The exchange holds the in-flight slot until it is destroyed.
+    release.dismiss();
+    exchange->holdSlot(m_inFlight);
     exchange->start();
 }
 

