@@ -69,44 +69,17 @@ qsizetype skipSpace(QByteArrayView s, qsizetype i)
 std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArrayView key,
                                                const QByteArray &valueJson)
 {
-    qsizetype i = skipSpace(json, 0);
-    if (i >= json.size() || json[i] != '{')
+    const std::optional<QByteArrayView> value = objectValue(json, key);
+    if (!value)
         return std::nullopt;
-    i = skipSpace(json, i + 1);
-    while (i < json.size() && json[i] == '"') {
-        const qsizetype keyEnd = skipString(json, i);
-        if (keyEnd < 0)
-            return std::nullopt;
-        const QByteArrayView rawKey(json.constData() + i + 1, keyEnd - i - 2);
-        bool match = rawKey == key;
-        if (!match && rawKey.contains('\\')) {
-            // An escaped key ("mod\u0065l") is rare; decode it properly.
-            const QJsonDocument doc =
-                QJsonDocument::fromJson("[" + QByteArray(json.constData() + i, keyEnd - i) + "]");
-            match = doc.array().at(0).toString() == QString::fromUtf8(key);
-        }
-        i = skipSpace(json, keyEnd);
-        if (i >= json.size() || json[i] != ':')
-            return std::nullopt;
-        const qsizetype valueStart = skipSpace(json, i + 1);
-        const qsizetype valueEnd = skipValue(json, valueStart);
-        if (valueEnd < 0)
-            return std::nullopt;
-        if (match) {
-            QByteArray out;
-            out.reserve(json.size() + valueJson.size());
-            out.append(json.constData(), valueStart);
-            out.append(valueJson);
-            out.append(json.constData() + valueEnd, json.size() - valueEnd);
-            return out;
-        }
-        i = skipSpace(json, valueEnd);
-        if (i < json.size() && json[i] == ',')
-            i = skipSpace(json, i + 1);
-        else
-            break;
-    }
-    return std::nullopt;
+    const qsizetype start = value->data() - json.constData();
+    const qsizetype end = start + value->size();
+    QByteArray out;
+    out.reserve(json.size() + valueJson.size());
+    out.append(json.constData(), start);
+    out.append(valueJson);
+    out.append(json.constData() + end, json.size() - end);
+    return out;
 }
 
 std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView key)
@@ -119,7 +92,14 @@ std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView ke
         const qsizetype keyEnd = skipString(json, i);
         if (keyEnd < 0)
             return std::nullopt;
-        const bool match = json.sliced(i + 1, keyEnd - i - 2) == key;
+        const QByteArrayView rawKey = json.sliced(i + 1, keyEnd - i - 2);
+        bool match = rawKey == key;
+        if (!match && rawKey.contains('\\')) {
+            // An escaped key ("mod\u0065l") is rare; decode it properly.
+            const QJsonDocument doc =
+                QJsonDocument::fromJson("[" + json.sliced(i, keyEnd - i).toByteArray() + "]");
+            match = doc.array().at(0).toString() == QString::fromUtf8(key);
+        }
         i = skipSpace(json, keyEnd);
         if (i >= json.size() || json[i] != ':')
             return std::nullopt;
