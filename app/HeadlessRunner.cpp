@@ -1,5 +1,7 @@
 #include "HeadlessRunner.h"
 
+#include "SessionLogSettings.h"
+
 #include "Redactor.h"
 
 #include <QCoreApplication>
@@ -37,25 +39,6 @@ HeadlessRunner::HeadlessRunner(const Options &options, QObject *parent)
     });
 }
 
-// The session log's settings ("log": {"retentionDays", "keepContent"}) and the secrets it must
-// never contain: the gateway's token or password and the providers' keys from the environment.
-void HeadlessRunner::applyLogSettings(const portico::Config &config)
-{
-    const QJsonObject log = config.raw.value(QStringLiteral("log")).toObject();
-    m_sessionLog.setRetentionDays(log.value(QStringLiteral("retentionDays"))
-                                      .toInt(portico::SessionLog::DefaultRetentionDays));
-    m_sessionLog.setKeepContent(log.value(QStringLiteral("keepContent")).toBool(true));
-    QStringList secrets;
-    for (const char *name : {"PORTICO_GATEWAY_TOKEN", "PORTICO_GATEWAY_PASSWORD"})
-        secrets.append(qEnvironmentVariable(name));
-    for (const portico::ProviderConfig &provider : config.providers) {
-        if (!provider.apiKeyEnv.isEmpty())
-            secrets.append(qEnvironmentVariable(provider.apiKeyEnv.toLocal8Bit().constData()));
-    }
-    secrets.removeAll(QString());
-    m_sessionLog.setRedactor(portico::Redactor(secrets));
-}
-
 bool HeadlessRunner::loadConfig(portico::Config *config, QString *error) const
 {
     if (!portico::Config::load(m_configPath, config, error))
@@ -76,7 +59,7 @@ bool HeadlessRunner::start()
         say(tr("portico: configuration error: %1").arg(error));
         return false;
     }
-    applyLogSettings(config);
+    portico::applySessionLogSettings(m_sessionLog, config);
     if (!m_sessionLog.open(&error))
         say(tr("portico: the session log is off: %1").arg(error));
     if (!m_gateway.start(config, &error)) {
@@ -121,7 +104,7 @@ void HeadlessRunner::reload()
         say(tr("portico: configuration not applied, keeping the running one: %1").arg(error));
         return;
     }
-    applyLogSettings(config);
+    portico::applySessionLogSettings(m_sessionLog, config);
     say(tr("portico: configuration reloaded"));
     if (wasEnabled != m_gateway.chatCompletionsEnabled())
         say(m_gateway.chatCompletionsEnabled() ? tr("portico: chat completions endpoint enabled")
@@ -131,6 +114,6 @@ void HeadlessRunner::reload()
 void HeadlessRunner::stop(int signal)
 {
     say(tr("portico: signal %1 received, stopping").arg(signal));
-    m_gateway.stop(tr("Portico is shutting down."));
+    m_gateway.stop(QStringLiteral("Portico is shutting down."));
     QCoreApplication::quit();
 }

@@ -28,7 +28,6 @@ public:
 
 private:
     bool loadConfig(portico::Config *config, QString *error) const;
-    void applyLogSettings(const portico::Config &config);
 
     Options m_options;
     QString m_configPath;

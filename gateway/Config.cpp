@@ -298,6 +298,18 @@ bool readAgents(Reader &r, const QJsonObject &json, const Config &config, QList<
     return true;
 }
 
+// "log": {"retentionDays", "keepContent"}: read by the session log, validated here.
+bool readLog(Reader &r, const QJsonObject &json)
+{
+    QJsonObject log;
+    int days = 0;
+    bool keep = true;
+    return r.object(json, QStringLiteral("log"), QStringLiteral("log"), &log) &&
+           r.integer(log, QStringLiteral("retentionDays"), QStringLiteral("log.retentionDays"),
+                     &days, 0, 36500) &&
+           r.boolean(log, QStringLiteral("keepContent"), QStringLiteral("log.keepContent"), &keep);
+}
+
 bool readRoutes(Reader &r, const QJsonObject &json, const Config &config, QList<RouteConfig> *out)
 {
     const QJsonValue routes = json.value(QStringLiteral("routes"));
@@ -360,7 +372,8 @@ bool Config::fromJson(const QJsonObject &json, Config *out, QString *error)
     Config c;
     c.raw = json;
     const bool ok = readGateway(r, json, &c.gateway) && readProviders(r, json, &c.providers) &&
-                    readAgents(r, json, c, &c.agents) && readRoutes(r, json, c, &c.routes);
+                    readAgents(r, json, c, &c.agents) && readRoutes(r, json, c, &c.routes) &&
+                    readLog(r, json);
     if (!ok) {
         if (error)
             *error = r.error;
