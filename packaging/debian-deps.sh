@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian 12 packages Portico needs that are not installed yet.
-#   packaging/debian-deps.sh [build|run|test|bench|all]...   (default: build run)
+#   packaging/debian-deps.sh [build|run|test|bench|package|all]...   (default: build run)
 # Runs apt-get through sudo when not root. Prints what it installs; installs nothing present.
 set -eu
 
@@ -9,6 +9,8 @@ build="build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-to
 run="libqt6svg6 qt6-qpa-plugins gnome-keyring dbus-user-session"
 test="xvfb xauth dbus gnome-keyring"
 bench="wrk nginx-light procps"
+# Building and checking the .deb (cpack, dpkg-shlibdeps, and the linters tst_package runs).
+package="dpkg-dev file lintian desktop-file-utils appstream"
 
 want=""
 [ $# -eq 0 ] && set -- build run
@@ -18,8 +20,9 @@ for group in "$@"; do
         run) want="$want $run" ;;
         test) want="$want $build $run $test" ;;
         bench) want="$want $build $bench" ;;
-        all) want="$want $build $run $test $bench" ;;
-        *) echo "debian-deps.sh: unknown group '$group' (build, run, test, bench, all)" >&2; exit 2 ;;
+        package) want="$want $package" ;;
+        all) want="$want $build $run $test $bench $package" ;;
+        *) echo "debian-deps.sh: unknown group '$group' (build, run, test, bench, package, all)" >&2; exit 2 ;;
     esac
 done
 

@@ -37,7 +37,7 @@ run)
     exec "$build_dir/app/portico" --headless "$@"
     ;;
 test)
-    packaging/debian-deps.sh test
+    packaging/debian-deps.sh test package
     configure_and_build -DBUILD_TESTING=ON -DENABLE_WERROR=ON
     install_e2e
     # A virtual display (Xvfb) and a private D-Bus session with an unlocked gnome-keyring, so the
@@ -49,7 +49,7 @@ test)
         "$build_dir" "$jobs"
     ;;
 test-core)
-    packaging/debian-deps.sh test
+    packaging/debian-deps.sh test package
     BUILD_DIR="${BUILD_DIR:-build}-core"
     build_dir="$BUILD_DIR"
     configure_and_build -DBUILD_TESTING=ON -DBUILD_UI=OFF -DBUILD_BENCH=OFF -DENABLE_WERROR=ON
