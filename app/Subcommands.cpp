@@ -49,9 +49,9 @@ int tokenCommand(QStringList args, QTextStream &out, QTextStream &err)
 #else
     Q_UNUSED(args)
     Q_UNUSED(out)
-    err << QCoreApplication::translate("Subcommands",
-                                       "portico: built without keychain support (BUILD_KEYCHAIN=OFF); "
-                                       "set PORTICO_GATEWAY_TOKEN instead.")
+    err << QCoreApplication::translate(
+               "Subcommands", "portico: built without keychain support (BUILD_KEYCHAIN=OFF); "
+                              "set PORTICO_GATEWAY_TOKEN instead.")
         << Qt::endl;
     return 1;
 #endif
