@@ -1,5 +1,7 @@
 #include "Subcommands.h"
 
+#include "Translations.h"
+
 #include "Config.h"
 #include "LogCommand.h"
 #ifdef PORTICO_WITH_KEYCHAIN
@@ -67,6 +69,7 @@ int runSubcommand(int argc, char *argv[])
     if (command != "token" && command != "log")
         return -1;
     QCoreApplication app(argc, argv);
+    installTranslations(&app, app.arguments());
     QStringList args = app.arguments().mid(2);
     QTextStream out(stdout);
     QTextStream err(stderr);

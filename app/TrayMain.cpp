@@ -3,7 +3,7 @@
 #include "Options.h"
 #include "SignalWatcher.h"
 #include "SingleInstance.h"
-#include "TranslationLoader.h"
+#include "Translations.h"
 #include "TrayApp.h"
 #include "TrayIcons.h"
 
@@ -30,11 +30,11 @@ int runTrayApplication(int &argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setQuitOnLastWindowClosed(false);
+    installTranslations(&app, QApplication::arguments());
     int exitCode = -1;
     const Options options = Options::parse(QApplication::arguments(), &exitCode);
     if (exitCode >= 0)
         return exitCode;
-    portico::TranslationLoader::install(&app, options.language);
     QApplication::setWindowIcon(portico::TrayIcons::appIcon());
     QApplication::setDesktopFileName(QStringLiteral("io.portico.Portico"));
     if (!options.bind.isEmpty() || options.port >= 0)

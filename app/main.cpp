@@ -2,6 +2,7 @@
 #include "Options.h"
 #include "SignalWatcher.h"
 #include "Subcommands.h"
+#include "Translations.h"
 #ifdef PORTICO_WITH_UI
 #include "TrayMain.h"
 #endif
@@ -60,6 +61,7 @@ int main(int argc, char *argv[])
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
+    installTranslations(&app, app.arguments());
     int exitCode = -1;
     const Options options = Options::parse(app.arguments(), &exitCode);
     if (exitCode >= 0)
