@@ -71,6 +71,15 @@ int runSubcommand(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     installTranslations(&app, app.arguments());
     QStringList args = app.arguments().mid(2);
+    // --lang is Portico's own (installTranslations read it), not the subcommand's.
+    for (qsizetype i = 0; i < args.size();) {
+        if (args[i] == QLatin1String("--lang") && i + 1 < args.size())
+            args.remove(i, 2);
+        else if (args[i].startsWith(QLatin1String("--lang=")))
+            args.remove(i);
+        else
+            ++i;
+    }
     QTextStream out(stdout);
     QTextStream err(stderr);
     int code = 0;

@@ -15,13 +15,15 @@ namespace {
 
 constexpr int ExitUsage = 2;
 
-QString tr(const char *text)
+// The translation context of this command's messages (lupdate reads the macro).
+class LogCommandText
 {
-    return QCoreApplication::translate("portico::LogCommand", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(portico::LogCommand)
+};
 constexpr int TextColumns = 80;
 
-const char UsageText[] =
+const char *const UsageText = QT_TRANSLATE_NOOP(
+    "portico::LogCommand",
     "Usage: portico log [options]\n"
     "Prints the session log, oldest first.\n"
     "\n"
@@ -38,7 +40,7 @@ const char UsageText[] =
     "  -h, --help      show this help\n"
     "\n"
     "TIME is ISO 8601 (2024-05-01, 2024-05-01T13:45:00, UTC unless it has an offset)\n"
-    "or a span back from now: 30s, 15m, 2h, 3d, 1w.\n";
+    "or a span back from now: 30s, 15m, 2h, 3d, 1w.\n");
 
 struct Options
 {
@@ -77,7 +79,7 @@ bool parseArgs(const QStringList &args, qint64 nowMs, Options *o, QString *error
         if (name == QLatin1String("--json") || name == QLatin1String("-h") ||
             name == QLatin1String("--help")) {
             if (hasValue) {
-                *error = tr("%1 takes no value.").arg(name);
+                *error = LogCommandText::tr("%1 takes no value.").arg(name);
                 return false;
             }
             (name == QLatin1String("--json") ? o->json : o->help) = true;
@@ -88,12 +90,12 @@ bool parseArgs(const QStringList &args, qint64 nowMs, Options *o, QString *error
             QStringLiteral("--agent"),   QStringLiteral("--model"), QStringLiteral("--status"),
             QStringLiteral("--grep"),    QStringLiteral("--limit"), QStringLiteral("-n")};
         if (!withValue.contains(name)) {
-            *error = tr("Unknown argument \"%1\".").arg(args.at(i));
+            *error = LogCommandText::tr("Unknown argument \"%1\".").arg(args.at(i));
             return false;
         }
         if (!hasValue) {
             if (++i >= args.size()) {
-                *error = tr("%1 needs a value.").arg(name);
+                *error = LogCommandText::tr("%1 needs a value.").arg(name);
                 return false;
             }
             value = args.at(i);
@@ -119,7 +121,7 @@ bool parseArgs(const QStringList &args, qint64 nowMs, Options *o, QString *error
             ok = ok && o->limit >= 0;
         }
         if (!ok || value.isEmpty()) {
-            *error = tr("Invalid value for %1: \"%2\".").arg(name, value);
+            *error = LogCommandText::tr("Invalid value for %1: \"%2\".").arg(name, value);
             return false;
         }
     }
@@ -179,18 +181,18 @@ int runLogCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     Options o;
     QString error;
     if (!parseArgs(args, QDateTime::currentMSecsSinceEpoch(), &o, &error)) {
-        err << QStringLiteral("portico log: ") << error << "\n\n" << tr(UsageText);
+        err << QStringLiteral("portico log: ") << error << "\n\n" << LogCommandText::tr(UsageText);
         err.flush();
         return ExitUsage;
     }
     if (o.help) {
-        out << tr(UsageText);
+        out << LogCommandText::tr(UsageText);
         out.flush();
         return 0;
     }
     const QString dir = logDir.isEmpty() ? Config::dataDir() + QStringLiteral("/logs") : logDir;
     if (!QFileInfo(dir).isDir()) {
-        err << tr("portico log: no session log in %1").arg(dir) << '\n';
+        err << LogCommandText::tr("portico log: no session log in %1").arg(dir) << '\n';
         err.flush();
         return 0;
     }
@@ -211,7 +213,8 @@ int runLogCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     for (qsizetype i = where.size() - 1; i >= 0; --i) {
         const QByteArray line = reader.readLine(where.at(i));
         if (line.isEmpty()) {
-            err << tr("portico log: cannot read %1").arg(reader.files().value(where.at(i).file))
+            err << LogCommandText::tr("portico log: cannot read %1")
+                       .arg(reader.files().value(where.at(i).file))
                 << '\n';
             err.flush();
             out.flush();

@@ -13,10 +13,11 @@ namespace portico {
 
 namespace {
 
-QString tr(const char *text)
+// The translation context of this command's messages (lupdate reads the macro).
+class TokenCommandText
 {
-    return QCoreApplication::translate("portico::TokenCommand", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(portico::TokenCommand)
+};
 
 struct Options
 {
@@ -27,10 +28,11 @@ struct Options
 
 QString usage()
 {
-    return tr("Usage: portico token [--name NAME]   print a token (the default one is created "
-              "if missing)\n"
-              "       portico token --list          list tokens (names, ids, creation times)\n"
-              "       portico token --revoke NAME   revoke a token\n");
+    return TokenCommandText::tr(
+        "Usage: portico token [--name NAME]   print a token (the default one is created "
+        "if missing)\n"
+        "       portico token --list          list tokens (names, ids, creation times)\n"
+        "       portico token --revoke NAME   revoke a token\n");
 }
 
 bool parse(QStringList args, Options *options, QString *error)
@@ -39,7 +41,7 @@ bool parse(QStringList args, Options *options, QString *error)
     bool nameSet = false;
     const auto setMode = [&](Options::Mode mode) {
         if (modeSet && options->mode != mode) {
-            *error = tr("--list and --revoke cannot be combined.");
+            *error = TokenCommandText::tr("--list and --revoke cannot be combined.");
             return false;
         }
         modeSet = true;
@@ -59,12 +61,12 @@ bool parse(QStringList args, Options *options, QString *error)
         const bool takesValue = arg == QLatin1String("--name") || arg == QLatin1String("--revoke");
         if (takesValue && !hasValue) {
             if (args.isEmpty()) {
-                *error = tr("%1 needs a token name.").arg(arg);
+                *error = TokenCommandText::tr("%1 needs a token name.").arg(arg);
                 return false;
             }
             value = args.takeFirst();
         } else if (!takesValue && hasValue) {
-            *error = tr("%1 does not take a value.").arg(arg);
+            *error = TokenCommandText::tr("%1 does not take a value.").arg(arg);
             return false;
         }
         if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
@@ -82,18 +84,18 @@ bool parse(QStringList args, Options *options, QString *error)
             nameSet = true;
             options->name = value;
         } else {
-            *error = tr("Unknown argument \"%1\".").arg(arg);
+            *error = TokenCommandText::tr("Unknown argument \"%1\".").arg(arg);
             return false;
         }
     }
     if (nameSet && options->mode != Options::Mode::Print) {
-        *error = tr("--name only goes with printing a token.");
+        *error = TokenCommandText::tr("--name only goes with printing a token.");
         return false;
     }
     if (options->mode == Options::Mode::Print && !nameSet)
         options->name = TokenService::defaultTokenName();
     if (options->name.trimmed().isEmpty() && options->mode != Options::Mode::List) {
-        *error = tr("The token name cannot be empty.");
+        *error = TokenCommandText::tr("The token name cannot be empty.");
         return false;
     }
     return true;
@@ -121,7 +123,8 @@ int storeFailure(QTextStream &err, const TokenResult &result)
     if ((result.error == SecretJob::Error::NoBackend ||
          result.error == SecretJob::Error::AccessDenied) &&
         !result.errorString.contains(QLatin1String("PORTICO_GATEWAY_TOKEN")))
-        err << tr("For headless use, set PORTICO_GATEWAY_TOKEN instead of using the keychain.")
+        err << TokenCommandText::tr(
+                   "For headless use, set PORTICO_GATEWAY_TOKEN instead of using the keychain.")
             << Qt::endl;
     return 1;
 }
@@ -129,7 +132,8 @@ int storeFailure(QTextStream &err, const TokenResult &result)
 int list(QTextStream &out, QTextStream &err, const Config &config)
 {
     if (config.gateway.tokens.isEmpty()) {
-        err << tr("No tokens yet; \"portico token\" creates the default one.") << Qt::endl;
+        err << TokenCommandText::tr("No tokens yet; \"portico token\" creates the default one.")
+            << Qt::endl;
         return 0;
     }
     for (const TokenRecord &token : config.gateway.tokens) {
@@ -157,7 +161,8 @@ int print(QTextStream &out, QTextStream &err, TokenService &service, Config &con
         return 0;
     }
     if (name.compare(TokenService::defaultTokenName(), Qt::CaseInsensitive) != 0) {
-        err << tr("portico: there is no token named \"%1\" (see \"portico token --list\").")
+        err << TokenCommandText::tr(
+                   "portico: there is no token named \"%1\" (see \"portico token --list\").")
                    .arg(name)
             << Qt::endl;
         return 1;
@@ -175,7 +180,8 @@ int print(QTextStream &out, QTextStream &err, TokenService &service, Config &con
         await([&](QObject *context, TokenService::Callback done) {
             service.revoke(created.record.id, context, std::move(done));
         });
-        err << tr("portico: the new token could not be saved: %1").arg(error) << Qt::endl;
+        err << TokenCommandText::tr("portico: the new token could not be saved: %1").arg(error)
+            << Qt::endl;
         return 1;
     }
     out << QString::fromUtf8(created.secret) << Qt::endl;
@@ -187,7 +193,8 @@ int revoke(QTextStream &out, QTextStream &err, TokenService &service, Config &co
 {
     const TokenRecord *found = TokenService::findByName(config.gateway.tokens, name);
     if (!found) {
-        err << tr("portico: there is no token named \"%1\" (see \"portico token --list\").")
+        err << TokenCommandText::tr(
+                   "portico: there is no token named \"%1\" (see \"portico token --list\").")
                    .arg(name)
             << Qt::endl;
         return 1;
@@ -199,19 +206,21 @@ int revoke(QTextStream &out, QTextStream &err, TokenService &service, Config &co
     QString error;
     if (!config.save(configPath, &error)) {
         config.gateway.tokens = before;
-        err << tr("portico: the token was not revoked: %1").arg(error) << Qt::endl;
+        err << TokenCommandText::tr("portico: the token was not revoked: %1").arg(error)
+            << Qt::endl;
         return 1;
     }
     const TokenResult result = await([&](QObject *context, TokenService::Callback done) {
         service.revoke(record.id, context, std::move(done));
     });
     if (!result.ok()) {
-        err << tr("portico: token \"%1\" is revoked, but its secret is still in the keychain.")
+        err << TokenCommandText::tr(
+                   "portico: token \"%1\" is revoked, but its secret is still in the keychain.")
                    .arg(record.name)
             << Qt::endl;
         return storeFailure(err, result);
     }
-    out << tr("Revoked token \"%1\".").arg(record.name) << Qt::endl;
+    out << TokenCommandText::tr("Revoked token \"%1\".").arg(record.name) << Qt::endl;
     return 0;
 }
 

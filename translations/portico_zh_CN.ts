@@ -647,6 +647,71 @@ Nothing was changed: Portico keeps answering on %2.</source>
     </message>
 </context>
 <context>
+    <name>portico::LogCommand</name>
+    <message>
+        <source>Usage: portico log [options]
+Prints the session log, oldest first.
+
+Options:
+  --session KEY   only the records of this session
+  --since TIME    only records from TIME on
+  --until TIME    only records before TIME
+  --agent NAME    only this agent&apos;s records
+  --model NAME    only records for this upstream model
+  --status CODE   only this HTTP status (e.g. 429) or class (e.g. 5xx)
+  --grep TEXT     only records whose JSON contains TEXT (any case)
+  -n, --limit N   only the newest N records
+  --json          print the records as JSON Lines
+  -h, --help      show this help
+
+TIME is ISO 8601 (2024-05-01, 2024-05-01T13:45:00, UTC unless it has an offset)
+or a span back from now: 30s, 15m, 2h, 3d, 1w.
+</source>
+        <translation>用法：portico log [选项]
+打印会话日志，最早的在前。
+
+选项：
+  --session KEY   只显示该会话的记录
+  --since TIME    只显示 TIME 及之后的记录
+  --until TIME    只显示 TIME 之前的记录
+  --agent NAME    只显示该智能体的记录
+  --model NAME    只显示该上游模型的记录
+  --status CODE   只显示该 HTTP 状态码（如 429）或类别（如 5xx）
+  --grep TEXT     只显示 JSON 中包含 TEXT 的记录（不区分大小写）
+  -n, --limit N   只显示最新的 N 条记录
+  --json          以 JSON Lines 格式打印记录
+  -h, --help      显示此帮助
+
+TIME 为 ISO 8601 格式（2024-05-01、2024-05-01T13:45:00，未带时区偏移时按 UTC）
+或从现在往前的时长：30s、15m、2h、3d、1w。
+</translation>
+    </message>
+    <message>
+        <source>%1 takes no value.</source>
+        <translation>%1 不接受值。</translation>
+    </message>
+    <message>
+        <source>Unknown argument &quot;%1&quot;.</source>
+        <translation>未知参数“%1”。</translation>
+    </message>
+    <message>
+        <source>%1 needs a value.</source>
+        <translation>%1 需要一个值。</translation>
+    </message>
+    <message>
+        <source>Invalid value for %1: &quot;%2&quot;.</source>
+        <translation>%1 的值无效：“%2”。</translation>
+    </message>
+    <message>
+        <source>portico log: no session log in %1</source>
+        <translation>portico log：%1 中没有会话日志</translation>
+    </message>
+    <message>
+        <source>portico log: cannot read %1</source>
+        <translation>portico log：无法读取 %1</translation>
+    </message>
+</context>
+<context>
     <name>portico::LogTableModel</name>
     <message>
         <source>%1 ms</source>
@@ -1634,6 +1699,71 @@ Portico 绝不以明文存储机密信息：在钥匙串恢复正常之前，无
     <message>
         <source>Tool call: %1</source>
         <translation>工具调用：%1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::TokenCommand</name>
+    <message>
+        <source>Usage: portico token [--name NAME]   print a token (the default one is created if missing)
+       portico token --list          list tokens (names, ids, creation times)
+       portico token --revoke NAME   revoke a token
+</source>
+        <translation>用法：portico token [--name NAME]   打印一个令牌（默认令牌不存在时会创建）
+      portico token --list          列出令牌（名称、ID、创建时间）
+      portico token --revoke NAME   吊销一个令牌
+</translation>
+    </message>
+    <message>
+        <source>--list and --revoke cannot be combined.</source>
+        <translation>--list 和 --revoke 不能同时使用。</translation>
+    </message>
+    <message>
+        <source>%1 needs a token name.</source>
+        <translation>%1 需要一个令牌名称。</translation>
+    </message>
+    <message>
+        <source>%1 does not take a value.</source>
+        <translation>%1 不接受值。</translation>
+    </message>
+    <message>
+        <source>Unknown argument &quot;%1&quot;.</source>
+        <translation>未知参数“%1”。</translation>
+    </message>
+    <message>
+        <source>--name only goes with printing a token.</source>
+        <translation>--name 只能在打印令牌时使用。</translation>
+    </message>
+    <message>
+        <source>The token name cannot be empty.</source>
+        <translation>令牌名称不能为空。</translation>
+    </message>
+    <message>
+        <source>For headless use, set PORTICO_GATEWAY_TOKEN instead of using the keychain.</source>
+        <translation>无界面使用时，请设置 PORTICO_GATEWAY_TOKEN，而不是使用钥匙串。</translation>
+    </message>
+    <message>
+        <source>No tokens yet; &quot;portico token&quot; creates the default one.</source>
+        <translation>还没有令牌；运行“portico token”会创建默认令牌。</translation>
+    </message>
+    <message>
+        <source>portico: there is no token named &quot;%1&quot; (see &quot;portico token --list&quot;).</source>
+        <translation>portico：没有名为“%1”的令牌（参见“portico token --list”）。</translation>
+    </message>
+    <message>
+        <source>portico: the new token could not be saved: %1</source>
+        <translation>portico：无法保存新令牌：%1</translation>
+    </message>
+    <message>
+        <source>portico: the token was not revoked: %1</source>
+        <translation>portico：令牌未被吊销：%1</translation>
+    </message>
+    <message>
+        <source>portico: token &quot;%1&quot; is revoked, but its secret is still in the keychain.</source>
+        <translation>portico：令牌“%1”已吊销，但其密钥仍留在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>Revoked token &quot;%1&quot;.</source>
+        <translation>已吊销令牌“%1”。</translation>
     </message>
 </context>
 <context>
