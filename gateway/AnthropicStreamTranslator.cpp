@@ -26,9 +26,9 @@ void AnthropicStreamTranslator::feed(QByteArrayView bytes, QList<QByteArray> *ch
 {
     if (m_state != State::Streaming)
         return;
-    QList<AnthropicSseEvent> events;
+    QList<SseEvent> events;
     const bool ok = m_parser.feed(bytes, &events);
-    for (const AnthropicSseEvent &event : std::as_const(events)) {
+    for (const SseEvent &event : std::as_const(events)) {
         if (m_state != State::Streaming)
             return;
         handleEvent(event, chunks);
@@ -38,8 +38,7 @@ void AnthropicStreamTranslator::feed(QByteArrayView bytes, QList<QByteArray> *ch
                                 "upstream_protocol"));
 }
 
-void AnthropicStreamTranslator::handleEvent(const AnthropicSseEvent &event,
-                                            QList<QByteArray> *chunks)
+void AnthropicStreamTranslator::handleEvent(const SseEvent &event, QList<QByteArray> *chunks)
 {
     if (m_state != State::Streaming)
         return;

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "AnthropicSseParser.h"
 #include "ApiError.h"
 #include "ChunkBuilder.h"
+#include "SseParser.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -26,7 +26,7 @@ public:
     // finished or failed is ignored.
     void feed(QByteArrayView bytes, QList<QByteArray> *chunks);
     // One decoded event; feed() calls this for every event it completes.
-    void handleEvent(const AnthropicSseEvent &event, QList<QByteArray> *chunks);
+    void handleEvent(const SseEvent &event, QList<QByteArray> *chunks);
 
     // Finished: message_stop arrived. Failed: an `error` event or a malformed stream; see error().
     State state() const { return m_state; }
@@ -51,7 +51,7 @@ private:
     void emitChunk(const QByteArray &chunk, QList<QByteArray> *chunks); // after the role chunk
     void emitFinish(const QString &reason, QList<QByteArray> *chunks);
 
-    AnthropicSseParser m_parser;
+    SseParser m_parser;
     ChunkBuilder m_builder;
     bool m_includeUsage = false;
     State m_state = State::Streaming;

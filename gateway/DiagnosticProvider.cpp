@@ -1,5 +1,7 @@
 #include "DiagnosticProvider.h"
 
+#include "ChunkBuilder.h"
+
 #include <QBasicTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,6 +53,7 @@ public:
     DiagnosticCall(const CallContext &context, int delayMs, QObject *parent)
         : ProviderCall(parent)
         , m_context(context)
+        , m_chunks(context.requestId, context.created, context.upstreamModel)
         , m_delayMs(delayMs)
     {
         m_pieces = pieces(DiagnosticProvider::answerText(context));
@@ -79,57 +82,29 @@ protected:
             return;
         }
         if (m_next == 0)
-            emit chunk(chunkJson(QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
-                                             {QStringLiteral("content"), QString()}},
-                                 QJsonValue()));
+            emit chunk(
+                m_chunks.delta(QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
+                                           {QStringLiteral("content"), QString()}}));
         if (m_next < m_pieces.size()) {
-            emit chunk(chunkJson(QJsonObject{{QStringLiteral("content"), m_pieces.at(m_next++)}},
-                                 QJsonValue()));
+            emit chunk(m_chunks.content(m_pieces.at(m_next++)));
             m_timer.start(m_delayMs, this);
             return;
         }
         m_timer.stop();
         m_done = true;
-        emit chunk(chunkJson(QJsonObject{}, QStringLiteral("stop")));
-        if (m_context.includeUsage) {
-            QJsonObject usageChunk = base();
-            usageChunk[QStringLiteral("choices")] = QJsonArray();
-            usageChunk[QStringLiteral("usage")] = usage();
-            emit chunk(QJsonDocument(usageChunk).toJson(QJsonDocument::Compact));
-        }
+        emit chunk(m_chunks.finish(QStringLiteral("stop")));
+        if (m_context.includeUsage)
+            emit chunk(m_chunks.usage(usage()));
         emit succeeded();
     }
 
 private:
-    QJsonObject base(const char *object = "chat.completion.chunk") const
-    {
-        return {{QStringLiteral("id"), m_context.requestId},
-                {QStringLiteral("object"), QLatin1String(object)},
-                {QStringLiteral("created"), static_cast<double>(m_context.created)},
-                {QStringLiteral("model"), m_context.upstreamModel}};
-    }
-
-    QJsonObject usage() const
-    {
-        const int completion = static_cast<int>(m_pieces.size());
-        return {{QStringLiteral("prompt_tokens"), m_promptTokens},
-                {QStringLiteral("completion_tokens"), completion},
-                {QStringLiteral("total_tokens"), m_promptTokens + completion}};
-    }
-
-    QByteArray chunkJson(const QJsonObject &delta, const QJsonValue &finish) const
-    {
-        QJsonObject chunk = base();
-        chunk[QStringLiteral("choices")] =
-            QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
-                                   {QStringLiteral("delta"), delta},
-                                   {QStringLiteral("finish_reason"), finish}}};
-        return QJsonDocument(chunk).toJson(QJsonDocument::Compact);
-    }
+    QJsonObject usage() const { return ChunkBuilder::usageObject(m_promptTokens, m_pieces.size()); }
 
     QByteArray completionJson() const
     {
-        QJsonObject out = base("chat.completion");
+        QJsonObject out = m_chunks.envelope();
+        out[QStringLiteral("object")] = QStringLiteral("chat.completion");
         out[QStringLiteral("choices")] = QJsonArray{
             QJsonObject{{QStringLiteral("index"), 0},
                         {QStringLiteral("message"),
@@ -141,6 +116,7 @@ private:
     }
 
     CallContext m_context;
+    ChunkBuilder m_chunks;
     int m_delayMs;
     QStringList m_pieces;
     int m_promptTokens = 0;

@@ -77,14 +77,8 @@ std::shared_ptr<GatewayState> Gateway::buildState(const Config &config, QString 
     return buildGatewayState(config, factory, m_credentials(config), error);
 }
 
-bool Gateway::start(const Config &config, QString *error)
+std::unique_ptr<HttpServer> Gateway::listen(const GatewayConfig &g, QString *error) const
 {
-    if (m_server)
-        return apply(config, error);
-    std::shared_ptr<GatewayState> state = buildState(config, error);
-    if (!state)
-        return false;
-    const GatewayConfig &g = config.gateway;
     auto server = std::make_unique<HttpServer>(
         [service = m_service.get()](HttpRequest &&request, HttpResponder *responder) {
             service->handle(std::move(request), responder);
@@ -94,8 +88,22 @@ bool Gateway::start(const Config &config, QString *error)
     if (!server->listen(bindAddress(g.bind), g.port, &why)) {
         if (error)
             *error = QStringLiteral("Cannot listen on %1:%2: %3").arg(g.bind).arg(g.port).arg(why);
-        return false;
+        return nullptr;
     }
+    return server;
+}
+
+bool Gateway::start(const Config &config, QString *error)
+{
+    if (m_server)
+        return apply(config, error);
+    std::shared_ptr<GatewayState> state = buildState(config, error);
+    if (!state)
+        return false;
+    const GatewayConfig &g = config.gateway;
+    std::unique_ptr<HttpServer> server = listen(g, error);
+    if (!server)
+        return false;
     state->port = server->serverPort();
     m_service->setState(state);
     m_server = std::move(server);
@@ -122,20 +130,9 @@ bool Gateway::apply(const Config &config, QString *error)
         std::shared_ptr<GatewayState> state = buildState(config, error);
         if (!state)
             return false;
-        auto server = std::make_unique<HttpServer>(
-            [service = m_service.get()](HttpRequest &&request, HttpResponder *responder) {
-                service->handle(std::move(request), responder);
-            },
-            limitsFrom(next), next.workerThreads, next.maxConnections);
-        QString why;
-        if (!server->listen(bindAddress(next.bind), next.port, &why)) {
-            if (error)
-                *error = QStringLiteral("Cannot listen on %1:%2: %3")
-                             .arg(next.bind)
-                             .arg(next.port)
-                             .arg(why);
+        std::unique_ptr<HttpServer> server = listen(next, error);
+        if (!server)
             return false;
-        }
         state->port = server->serverPort();
         m_server->stopListening();
         m_service->setState(state);

@@ -60,6 +60,8 @@ signals:
 
 private:
     std::shared_ptr<GatewayState> buildState(const Config &config, QString *error) const;
+    // A server for `g`, listening; null (and `error` set) when the address cannot be opened.
+    std::unique_ptr<HttpServer> listen(const GatewayConfig &g, QString *error) const;
 
     Config m_config;
     CredentialCheckFactory m_credentials;

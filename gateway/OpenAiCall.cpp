@@ -100,7 +100,7 @@ void OpenAiCall::onData(const QByteArray &data)
     }
     QByteArrayList batch;
     batch.reserve(m_events.size());
-    for (const AnthropicSseEvent &event : std::as_const(m_events)) {
+    for (const SseEvent &event : std::as_const(m_events)) {
         if (event.data != "[DONE]")
             batch.append(event.data);
     }

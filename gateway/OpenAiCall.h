@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AnthropicSseParser.h"
 #include "ProviderCall.h"
+#include "SseParser.h"
 
 namespace portico {
 
@@ -31,8 +31,8 @@ private:
     bool m_ok = false;
     bool m_done = false;
     QByteArray m_body; // a non-streamed body, or an error body
-    AnthropicSseParser m_sse;
-    QList<AnthropicSseEvent> m_events;
+    SseParser m_sse;
+    QList<SseEvent> m_events;
 };
 
 } // namespace portico

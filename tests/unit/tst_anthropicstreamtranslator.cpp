@@ -393,8 +393,8 @@ void tst_AnthropicStreamTranslator::sseFraming()
     QFETCH(QList<QByteArray>, datas);
 
     for (qsizetype cut = 0; cut <= body.size(); ++cut) {
-        AnthropicSseParser parser;
-        QList<AnthropicSseEvent> events;
+        SseParser parser;
+        QList<SseEvent> events;
         QVERIFY(parser.feed(QByteArrayView(body).first(cut), &events));
         QVERIFY(parser.feed(QByteArrayView(body).sliced(cut), &events));
         QList<QByteArray> gotNames;

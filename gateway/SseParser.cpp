@@ -1,12 +1,12 @@
-#include "AnthropicSseParser.h"
+#include "SseParser.h"
 
 namespace portico {
 
-AnthropicSseParser::AnthropicSseParser(qsizetype maxEventBytes)
+SseParser::SseParser(qsizetype maxEventBytes)
     : m_maxEventBytes(maxEventBytes)
 {}
 
-bool AnthropicSseParser::feed(QByteArrayView bytes, QList<AnthropicSseEvent> *events)
+bool SseParser::feed(QByteArrayView bytes, QList<SseEvent> *events)
 {
     if (m_overflowed)
         return false;
@@ -50,7 +50,7 @@ bool AnthropicSseParser::feed(QByteArrayView bytes, QList<AnthropicSseEvent> *ev
     return true;
 }
 
-void AnthropicSseParser::processLine(QList<AnthropicSseEvent> *events)
+void SseParser::processLine(QList<SseEvent> *events)
 {
     if (m_line.isEmpty()) {
         if (m_hasData)

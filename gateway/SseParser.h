@@ -8,7 +8,7 @@ namespace portico {
 
 // One server-sent event: its `event:` name (empty when absent) and its `data:` lines joined by
 // '\n'.
-struct AnthropicSseEvent
+struct SseEvent
 {
     QByteArray name;
     QByteArray data;
@@ -18,21 +18,21 @@ struct AnthropicSseEvent
 // including between the '\r' and '\n' of a line ending. Lines end with "\n", "\r\n" or "\r";
 // comment lines (":") and unknown fields are ignored; an event is dispatched at a blank line
 // when it carried data.
-class AnthropicSseParser
+class SseParser
 {
 public:
-    explicit AnthropicSseParser(qsizetype maxEventBytes = 16 * 1024 * 1024);
+    explicit SseParser(qsizetype maxEventBytes = 16 * 1024 * 1024);
 
     // Consumes `bytes` and appends the events they complete to `events`. Returns false once the
     // pending event grows beyond the limit; the parser then ignores further input.
-    bool feed(QByteArrayView bytes, QList<AnthropicSseEvent> *events);
+    bool feed(QByteArrayView bytes, QList<SseEvent> *events);
 
     bool overflowed() const { return m_overflowed; }
     // Bytes held for an event not yet complete (0 between events).
     qsizetype pendingBytes() const { return m_line.size() + m_data.size() + m_name.size(); }
 
 private:
-    void processLine(QList<AnthropicSseEvent> *events);
+    void processLine(QList<SseEvent> *events);
 
     qsizetype m_maxEventBytes;
     QByteArray m_line;
