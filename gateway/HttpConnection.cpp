@@ -1,9 +1,10 @@
 #include "HttpConnection.h"
 
 #include "ApiError.h"
+#include "DeferredDelete.h"
 #include "HttpResponder.h"
+#include "TcpStream.h"
 
-#include <QTcpSocket>
 #include <QTimerEvent>
 
 namespace portico {
@@ -33,22 +34,16 @@ HttpConnection::HttpConnection(qintptr socketDescriptor, const HttpLimits &limit
     , m_limits(limits)
     , m_handler(handler)
 {
-    auto *socket = new QTcpSocket(this);
-    // Unbuffered: reads go from the kernel into our buffer and writes straight to the kernel,
-    // with no 16 KiB QIODevice buffers kept per connection (1,000 streams hold 2,000 sockets).
-    if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
-                                     QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+    auto *socket = new TcpStream(this);
+    if (!socket->adopt(socketDescriptor)) {
         delete socket;
         return;
     }
     m_socket = socket;
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &TcpStream::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &TcpStream::errorOccurred, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &TcpStream::closed, this, &HttpConnection::onDisconnected);
     armTimer(m_limits.keepAliveTimeoutMs);
-    if (m_socket->bytesAvailable() > 0)
-        onReadyRead();
 }
 
 HttpConnection::~HttpConnection()
@@ -73,30 +68,15 @@ void HttpConnection::timerEvent(QTimerEvent *event)
     m_timer.stop();
     if (m_state == State::Head || m_state == State::Body || m_state == State::ChunkedBody)
         reject(408, "The request was not received in time.");
-    else if (m_state == State::Idle)
-        close();
+    else if (m_state == State::Idle || m_state == State::Closing)
+        close(); // idle too long, or a closing client that does not take its last response
 }
 
 void HttpConnection::onReadyRead()
 {
     if (!m_socket)
         return;
-    const qint64 available = m_socket->bytesAvailable();
-    qint64 got = 0;
-    if (available > 0) {
-        const qsizetype start = m_buffer.size();
-        m_buffer.resize(start + available);
-        got = m_socket->read(m_buffer.data() + start, available);
-        m_buffer.truncate(start + qMax<qint64>(got, 0));
-    } else {
-        // Nothing announced: an unbuffered socket reports the end of the stream only here,
-        // with read() returning -1 and no signal.
-        char probe[4096];
-        got = m_socket->read(probe, sizeof probe);
-        if (got > 0)
-            m_buffer.append(probe, got);
-    }
-    if (got < 0) {
+    if (m_socket->readInto(m_buffer) < 0) {
         onDisconnected();
         return;
     }
@@ -317,8 +297,7 @@ void HttpConnection::writeResponse(const QByteArray &data, bool complete, bool k
         return;
     if (!data.isEmpty()) {
         m_socket->write(data);
-        m_socket->flush();
-        if (m_socket && m_socket->bytesToWrite() > m_limits.maxPendingOutputBytes) {
+        if (m_socket->bytesToWrite() > m_limits.maxPendingOutputBytes) {
             close();
             return;
         }
@@ -327,12 +306,16 @@ void HttpConnection::writeResponse(const QByteArray &data, bool complete, bool k
         return;
     if (m_responder) {
         m_responder->detach();
-        m_responder->deleteLater();
+        DeferredDelete::deleteSoon(m_responder);
         m_responder = nullptr;
     }
     if (!keepAlive) {
         m_state = State::Closing;
-        m_socket->disconnectFromHost();
+        m_socket->closeAfterWrite();
+        if (!m_socket->isOpen())
+            onDisconnected();
+        else
+            armTimer(m_limits.headerTimeoutMs);
         return;
     }
     m_state = State::Idle;
@@ -361,8 +344,9 @@ void HttpConnection::onDisconnected()
         return;
     m_timer.stop();
     m_state = State::Closing;
-    QTcpSocket *socket = m_socket;
+    TcpStream *socket = m_socket;
     m_socket = nullptr;
+    socket->abort();
     socket->deleteLater();
     if (m_responder) {
         HttpResponder *responder = m_responder;

@@ -7,11 +7,10 @@
 
 #include <functional>
 
-class QTcpSocket;
-
 namespace portico {
 
 class HttpResponder;
+class TcpStream;
 
 struct HttpLimits
 {
@@ -60,7 +59,7 @@ private:
 
     enum class State { Idle, Head, Body, ChunkedBody, Dispatched, Closing };
 
-    QTcpSocket *m_socket = nullptr;
+    TcpStream *m_socket = nullptr;
     HttpLimits m_limits;
     const HttpHandler &m_handler;
     QByteArray m_buffer;

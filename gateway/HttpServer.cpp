@@ -1,5 +1,7 @@
 #include "HttpServer.h"
 
+#include "DeferredDelete.h"
+
 #include <QSet>
 #include <QTcpServer>
 #include <QThread>
@@ -51,6 +53,11 @@ public:
         });
     }
 
+    ~HttpWorker() override
+    {
+        DeferredDelete::flush(); // in the worker thread: deleted as the thread finishes
+    }
+
     void closeAll()
     {
         const auto connections = m_connections;
@@ -83,6 +90,8 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
         thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));
         auto *worker = new HttpWorker(m_handler, m_limits, &m_connections);
         worker->moveToThread(thread);
+        // Workers never run nested event loops: per-request objects can go without an event.
+        QObject::connect(thread, &QThread::started, worker, &DeferredDelete::install);
         QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
         m_threads.push_back(thread);

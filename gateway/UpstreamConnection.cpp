@@ -1,8 +1,8 @@
 #include "UpstreamConnection.h"
 
+#include "TcpStream.h"
 #include "UpstreamFailure.h"
 
-#include <QTcpSocket>
 #include <QTimerEvent>
 #include <QtNetwork/qtnetworkglobal.h>
 #if QT_CONFIG(ssl)
@@ -38,8 +38,19 @@ UpstreamConnection::~UpstreamConnection()
 
 bool UpstreamConnection::isReusable() const
 {
-    return m_phase == Phase::Pooled && m_socket &&
-           m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0;
+    if (m_phase != Phase::Pooled)
+        return false;
+    // A pooled stream that the upstream closed, or sent something to, has already closed itself
+    // (onReadyRead).
+    if (m_stream)
+        return m_stream->isConnected();
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState &&
+           m_socket->bytesAvailable() == 0;
+}
+
+QString UpstreamConnection::socketErrorString() const
+{
+    return m_stream ? m_stream->errorString() : m_socket->errorString();
 }
 
 void UpstreamConnection::start(UpstreamReply *reply, UpstreamExchange &&exchange)
@@ -58,7 +69,12 @@ void UpstreamConnection::start(UpstreamReply *reply, UpstreamExchange &&exchange
     m_phase = Phase::Connecting;
     m_phaseStart = nowMs();
     m_timer.arm(deadline(), this);
-    QMetaObject::invokeMethod(this, &UpstreamConnection::connectNow, Qt::QueuedConnection);
+    // A plain connection starts now (TcpStream reports nothing before returning); a TLS socket
+    // may report errors synchronously, so it starts from the event loop.
+    if (m_pool->tls)
+        QMetaObject::invokeMethod(this, &UpstreamConnection::connectNow, Qt::QueuedConnection);
+    else
+        connectNow();
 }
 
 void UpstreamConnection::connectNow()
@@ -86,29 +102,28 @@ void UpstreamConnection::connectNow()
         return;
 #endif
     } else {
-        m_socket = new QTcpSocket(this);
-        connect(m_socket, &QAbstractSocket::connected, this, &UpstreamConnection::onReady);
+        // Plain HTTP (local models, the relay hot path): a lean descriptor of our own.
+        m_stream = new TcpStream(this);
+        connect(m_stream, &TcpStream::connected, this, &UpstreamConnection::onReady);
+        connect(m_stream, &TcpStream::readyRead, this, &UpstreamConnection::onReadyRead);
+        connect(m_stream, &TcpStream::errorOccurred, this, &UpstreamConnection::onSocketError);
+        m_stream->connectToHost(m_pool->host, m_pool->port);
+        return;
     }
     connect(m_socket, &QIODevice::readyRead, this, &UpstreamConnection::onReadyRead);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &UpstreamConnection::onSocketError);
     connect(m_socket, &QAbstractSocket::disconnected, this, &UpstreamConnection::onEndOfStream);
 #if QT_CONFIG(ssl)
-    if (m_pool->tls) {
-        static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_pool->host, m_pool->port);
-        return;
-    }
+    static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_pool->host, m_pool->port);
 #endif
-    // Unbuffered: reads go from the kernel straight into the QByteArray handed to the parser and
-    // writes straight to the kernel, with no 16 KiB QIODevice buffers kept per connection.
-    m_socket->connectToHost(m_pool->host, m_pool->port,
-                            QIODevice::ReadWrite | QIODevice::Unbuffered);
 }
 
 void UpstreamConnection::onReady()
 {
     if (m_phase != Phase::Connecting)
         return;
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_socket)
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     writeRequest(true);
 }
 
@@ -119,14 +134,23 @@ void UpstreamConnection::writeRequest(bool flush)
     m_timer.arm(deadline(), this);
     // A plain socket writes to the kernel here and keeps only what did not fit; a write error is
     // recorded by the socket, not signalled, and handled below.
-    bool written = m_socket->write(m_exchange.head) >= 0;
-    if (written && !m_exchange.body.isEmpty())
-        written = m_socket->write(m_exchange.body) >= 0;
+    bool written = false;
+    if (m_stream) {
+        // A write error is reported through errorOccurred, from the event loop.
+        written = m_stream->write(m_exchange.head) &&
+                  (m_exchange.body.isEmpty() || m_stream->write(m_exchange.body));
+    } else {
+        written = m_socket->write(m_exchange.head) >= 0;
+        if (written && !m_exchange.body.isEmpty())
+            written = m_socket->write(m_exchange.body) >= 0;
+    }
     if (!m_reused) {
         // Only a reused connection may have to send it again: drop our references.
         m_exchange.head.clear();
         m_exchange.body.clear();
     }
+    if (m_stream)
+        return;
     if (!written) {
         onSocketError(m_socket->error());
         return;
@@ -137,6 +161,8 @@ void UpstreamConnection::writeRequest(bool flush)
 
 qint64 UpstreamConnection::readAvailable(QByteArray &data)
 {
+    if (m_stream)
+        return m_stream->readInto(data);
     const qint64 available = m_socket->bytesAvailable();
     if (available > 0) {
         data = QByteArray(available, Qt::Uninitialized); // exactly what arrived
@@ -166,9 +192,9 @@ void UpstreamConnection::onReadyRead()
         processData(data);
     } else if (got < 0) {
         // An unbuffered socket reports the end of the stream only here, without a signal.
-        const auto error = m_socket->error();
+        const auto error = m_stream ? m_stream->error() : m_socket->error();
         if (error == QAbstractSocket::RemoteHostClosedError ||
-            m_socket->state() != QAbstractSocket::ConnectedState)
+            (m_socket && m_socket->state() != QAbstractSocket::ConnectedState))
             onEndOfStream();
         else
             onSocketError(error);
@@ -214,7 +240,7 @@ void UpstreamConnection::onSocketError(QAbstractSocket::SocketError error)
         close();
         return;
     case Phase::Connecting: {
-        const QString detail = m_tlsErrors.isEmpty() ? m_socket->errorString() : m_tlsErrors;
+        const QString detail = m_tlsErrors.isEmpty() ? socketErrorString() : m_tlsErrors;
         fail(UpstreamFailure::connecting(error, m_pool->tls, m_pool->label, m_pool->host, detail));
         return;
     }
@@ -225,7 +251,7 @@ void UpstreamConnection::onSocketError(QAbstractSocket::SocketError error)
         } else if (m_phase == Phase::AwaitingResponse && m_reused) {
             retryOnFreshConnection();
         } else {
-            fail(UpstreamFailure::exchanging(error, m_pool->label, m_socket->errorString()));
+            fail(UpstreamFailure::exchanging(error, m_pool->label, socketErrorString()));
         }
         return;
     case Phase::New:
@@ -251,7 +277,7 @@ void UpstreamConnection::onEndOfStream()
         return;
     }
     m_endOfStream = true;
-    if (QByteArray data; m_socket->bytesAvailable() > 0 && readAvailable(data) > 0) {
+    if (QByteArray data; m_socket && m_socket->bytesAvailable() > 0 && readAvailable(data) > 0) {
         processData(data); // what a buffered (TLS) socket still holds
         if (m_phase != Phase::AwaitingResponse && m_phase != Phase::Receiving)
             return; // completed, failed or aborted
@@ -275,8 +301,9 @@ void UpstreamConnection::complete()
 {
     UpstreamReply *const reply = detachReply();
     const bool reusable = m_parser.keepAlive() && !m_endOfStream &&
-                          m_socket->state() == QAbstractSocket::ConnectedState &&
-                          m_socket->bytesAvailable() == 0;
+                          (m_stream ? m_stream->isConnected()
+                                    : m_socket->state() == QAbstractSocket::ConnectedState &&
+                                          m_socket->bytesAvailable() == 0);
     m_exchange = {};
     if (!reusable || !m_client->d->release(this))
         close();
@@ -327,6 +354,9 @@ void UpstreamConnection::park(int idleTimeoutMs)
     m_phase = Phase::Pooled;
     m_phaseStart = nowMs();
     m_poolTimeoutMs = idleTimeoutMs;
+    // Restarted, not left to fire early and re-arm: an idle gateway must not wake up (the timer
+    // may still be set for the connect deadline, seconds from now).
+    m_timer.stop();
     m_timer.arm(deadline(), this);
 }
 
@@ -342,6 +372,10 @@ void UpstreamConnection::close()
         disconnect(m_socket, nullptr, this, nullptr);
         m_socket->abort(); // the upstream sees the connection go at once
     }
+    if (m_stream) {
+        disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->abort();
+    }
     if (wasPooled)
         m_client->d->removeIdle(this);
     m_client->d->connectionClosed(this);
@@ -356,6 +390,10 @@ UpstreamReply *UpstreamConnection::shutdown()
     if (m_socket) {
         disconnect(m_socket, nullptr, this, nullptr);
         m_socket->abort();
+    }
+    if (m_stream) {
+        disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->abort();
     }
     return reply;
 }

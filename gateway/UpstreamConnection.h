@@ -10,6 +10,7 @@
 namespace portico {
 
 struct UpstreamFailure;
+class TcpStream;
 
 // One keep-alive connection to an upstream host, carrying one exchange at a time. It owns its
 // socket and one timer whose deadline depends on the phase (connect, first byte, idle between
@@ -57,10 +58,12 @@ private:
     void retryOnFreshConnection();
     UpstreamReply *detachReply();
     qint64 deadline() const;
+    QString socketErrorString() const;
 
     UpstreamClient *m_client;
     UpstreamHostPool *m_pool;
-    QAbstractSocket *m_socket = nullptr;
+    QAbstractSocket *m_socket = nullptr; // TLS
+    TcpStream *m_stream = nullptr;       // plain TCP
     UpstreamReply *m_reply = nullptr;
     UpstreamExchange m_exchange; // kept until the first response byte only when it may be retried
     UpstreamResponseParser m_parser;

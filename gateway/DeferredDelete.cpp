@@ -1,0 +1,63 @@
+#include "DeferredDelete.h"
+
+#include <QAbstractEventDispatcher>
+#include <QObject>
+#include <QPointer>
+
+#include <vector>
+
+namespace portico::DeferredDelete {
+
+namespace {
+
+struct Reaper
+{
+    bool installed = false;
+    std::vector<QPointer<QObject>> queue;
+};
+
+thread_local Reaper t_reaper;
+
+// Objects queued beyond this many go through deleteLater(): a loop that never wakes must not
+// collect them forever.
+constexpr size_t MaxQueued = 4096;
+
+} // namespace
+
+void install()
+{
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    if (!dispatcher || t_reaper.installed)
+        return;
+    t_reaper.installed = true;
+    QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, flush,
+                     Qt::DirectConnection);
+}
+
+void flush()
+{
+    if (t_reaper.queue.empty())
+        return;
+    // Deleting may queue more (children's destructors): take the batch first.
+    std::vector<QPointer<QObject>> batch;
+    batch.swap(t_reaper.queue);
+    for (const QPointer<QObject> &object : batch)
+        delete object.data();
+    if (t_reaper.queue.empty()) {
+        batch.clear();
+        t_reaper.queue.swap(batch); // keep the capacity
+    }
+}
+
+void deleteSoon(QObject *object)
+{
+    if (!object)
+        return;
+    if (!t_reaper.installed || t_reaper.queue.size() >= MaxQueued) {
+        object->deleteLater();
+        return;
+    }
+    t_reaper.queue.emplace_back(object);
+}
+
+} // namespace portico::DeferredDelete

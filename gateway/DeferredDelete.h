@@ -1,0 +1,22 @@
+#pragma once
+
+class QObject;
+
+namespace portico {
+
+// deleteLater() without an event: deleteLater() posts an event, and a posted event wakes the
+// thread's event loop through its eventfd (a write and a read, and one more loop iteration), on
+// every request. In a thread that installed the reaper, deleteSoon() queues the object instead,
+// and the queue is emptied when the event loop next wakes (QAbstractEventDispatcher::awake),
+// outside any handler, as deleteLater() would. Install it only in threads whose event loop
+// never runs nested (the HTTP worker threads); elsewhere deleteSoon() is deleteLater().
+namespace DeferredDelete {
+
+// Installs the reaper in the calling thread (which must have an event dispatcher).
+void install();
+// Deletes what is queued (the thread is about to end).
+void flush();
+void deleteSoon(QObject *object);
+
+} // namespace DeferredDelete
+} // namespace portico
