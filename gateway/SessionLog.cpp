@@ -104,7 +104,7 @@ void SessionLog::append(LogRecord record)
     }
     m_queue.append(std::move(record));
     ++m_accepted;
-    if (m_idle) {
+    if (m_idle || (m_lingering && m_queue.size() == LingerBatch)) {
         m_idle = false;
         m_wake.wakeOne();
     }
@@ -240,6 +240,14 @@ void SessionLog::run()
             if (!m_wake.wait(&m_mutex, QDeadlineTimer(midnight - now + 1000)))
                 m_retentionDue = true;
             m_idle = false;
+        }
+        // Linger a moment before writing so that records arriving together share one write
+        // (and one wake-up of this thread): under load that is hundreds of records a write
+        // rather than one. Appenders do not wake the thread while it lingers.
+        if (!m_stop && m_queue.size() < LingerBatch) {
+            m_lingering = true;
+            m_wake.wait(&m_mutex, QDeadlineTimer(LingerMs));
+            m_lingering = false;
         }
         const QList<LogRecord> batch = std::exchange(m_queue, {});
         const bool retention = std::exchange(m_retentionDue, false);

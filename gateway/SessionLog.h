@@ -37,6 +37,10 @@ public:
     static constexpr int DefaultRetentionDays = 14;
     static constexpr qint64 DefaultMaxFileBytes = 64LL * 1024 * 1024;
     static constexpr int DefaultMaxQueuedRecords = 10'000; // a few seconds of backlog
+    // The writer waits up to LingerMs after the first record of a batch for more (fewer
+    // writes and wake-ups under load); LingerBatch records end the wait early.
+    static constexpr int LingerMs = 5;
+    static constexpr int LingerBatch = 256;
 
     // An empty `directory` means Config::dataDir() + "/logs".
     explicit SessionLog(const QString &directory = QString(), QObject *parent = nullptr);
@@ -99,7 +103,8 @@ private:
     quint64 m_accepted = 0; // records queued so far
     quint64 m_done = 0;     // of those, written or failed
     bool m_stop = false;
-    bool m_idle = false;
+    bool m_idle = false;      // the writer sleeps until a record arrives
+    bool m_lingering = false; // the writer waits a moment for more records before writing
     bool m_retentionDue = false;
     qint64 m_tornBytes = 0;
     QString m_tornPath;

@@ -4,6 +4,8 @@
 
 #include <QDir>
 
+#include <sys/stat.h>
+
 namespace portico {
 
 SessionLogWriter::SessionLogWriter(const QString &directory)
@@ -37,9 +39,13 @@ bool SessionLogWriter::openIndex(int index, QString *error)
 
 bool SessionLogWriter::openFor(QDate day, qint64 maxFileBytes, QString *error)
 {
-    // Reopen if the file went away (the user cleared the folder, or retention removed it).
-    if (m_file.isOpen() && day == m_day && m_file.exists())
-        return true;
+    // Reopen if the file went away (the user cleared the folder, or retention removed it):
+    // an unlinked file has no links left. One fstat on the open descriptor.
+    if (m_file.isOpen() && day == m_day) {
+        struct stat st;
+        if (::fstat(m_file.handle(), &st) == 0 && st.st_nlink > 0)
+            return true;
+    }
     m_day = day;
     int index = 0;
     for (const SessionLogFiles::Entry &e : SessionLogFiles::list(m_dir)) {
