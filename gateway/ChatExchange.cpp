@@ -85,7 +85,6 @@ void ChatExchange::beginStream()
 
 void ChatExchange::appendEvent(QByteArray &out, const QByteArray &payload)
 {
-    out.reserve(out.size() + payload.size() + 8);
     out += "data: ";
     out += payload;
     out += "\n\n";
@@ -94,48 +93,65 @@ void ChatExchange::appendEvent(QByteArray &out, const QByteArray &payload)
 void ChatExchange::writeEvent(const QByteArray &payload)
 {
     QByteArray event;
+    event.reserve(payload.size() + 8);
     appendEvent(event, payload);
     m_summary.bytesOut += event.size();
     m_responder->writeChunk(event);
     m_lastWriteMs = m_clock.elapsed();
 }
 
-bool ChatExchange::acceptChunk(const QByteArray &json)
+void ChatExchange::recordChunk(const QByteArray &json)
 {
-    if (m_finished)
-        return false;
-    if (m_summary.chunks++ == 0)
+    ++m_summary.chunks;
+    if (m_summary.ttftMs < 0)
         m_summary.ttftMs = m_clock.elapsed();
-    if (m_keepContent)
-        m_summary.chunkJsons.append(json);
+    if (m_keepContent && m_info.stream)
+        m_summary.streamed.add(json);
     if (m_liveChunks)
         m_observer->requestChunk(m_info.requestId, json);
     if (!m_info.stream)
         m_assembler->add(json);
-    return true;
 }
 
 void ChatExchange::onChunk(const QByteArray &json)
 {
-    if (!acceptChunk(json) || !m_info.stream)
+    if (m_finished)
         return;
-    beginStream();
-    writeEvent(json);
+    if (m_info.stream) {
+        if (m_summary.ttftMs < 0)
+            m_summary.ttftMs = m_clock.elapsed();
+        beginStream();
+        writeEvent(json);
+    }
+    // The bookkeeping once the client has the bytes.
+    if (!m_finished)
+        recordChunk(json);
 }
 
 void ChatExchange::onChunks(const QByteArrayList &jsons)
 {
-    QByteArray events;
-    for (const QByteArray &json : jsons) {
-        if (acceptChunk(json) && m_info.stream)
-            appendEvent(events, json);
-    }
-    if (events.isEmpty())
+    if (m_finished || jsons.isEmpty())
         return;
-    beginStream();
-    m_summary.bytesOut += events.size();
-    m_responder->writeChunk(events);
-    m_lastWriteMs = m_clock.elapsed();
+    if (m_info.stream) {
+        if (m_summary.ttftMs < 0)
+            m_summary.ttftMs = m_clock.elapsed();
+        QByteArray events;
+        qsizetype size = 0;
+        for (const QByteArray &json : jsons)
+            size += json.size() + 8;
+        events.reserve(size);
+        for (const QByteArray &json : jsons)
+            appendEvent(events, json);
+        beginStream();
+        m_summary.bytesOut += events.size();
+        m_responder->writeChunk(events);
+        m_lastWriteMs = m_clock.elapsed();
+    }
+    for (const QByteArray &json : jsons) {
+        if (m_finished)
+            return;
+        recordChunk(json);
+    }
 }
 
 void ChatExchange::onCompletion(const QByteArray &json)

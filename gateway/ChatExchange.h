@@ -48,7 +48,7 @@ protected:
 private:
     void onChunk(const QByteArray &json);
     void onChunks(const QByteArrayList &jsons);
-    bool acceptChunk(const QByteArray &json); // bookkeeping; false once finished
+    void recordChunk(const QByteArray &json); // the bookkeeping of one relayed chunk
     void onCompletion(const QByteArray &json);
     void onSucceeded();
     void onFailed(const ApiError &error);

@@ -25,6 +25,8 @@ public:
                               qint64 fallbackCreated) const;
 
 private:
+    bool addCommon(QByteArrayView chunk); // false: not the common shape, parse it whole
+
     struct ToolCall
     {
         QString id;

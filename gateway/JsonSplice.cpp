@@ -84,38 +84,59 @@ std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArra
 
 std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView key)
 {
+    std::optional<QByteArrayView> value;
+    objectValues(json, {key}, &value);
+    return value;
+}
+
+bool objectValues(QByteArrayView json, std::initializer_list<QByteArrayView> keys,
+                  std::optional<QByteArrayView> *values)
+{
+    const qsizetype count = qsizetype(keys.size());
+    qsizetype found = 0;
     qsizetype i = skipSpace(json, 0);
     if (i >= json.size() || json[i] != '{')
-        return std::nullopt;
+        return false;
     i = skipSpace(json, i + 1);
     while (i < json.size() && json[i] == '"') {
         const qsizetype keyEnd = skipString(json, i);
         if (keyEnd < 0)
-            return std::nullopt;
+            return true;
         const QByteArrayView rawKey = json.sliced(i + 1, keyEnd - i - 2);
-        bool match = rawKey == key;
-        if (!match && rawKey.contains('\\')) {
-            // An escaped key ("mod\u0065l") is rare; decode it properly.
-            const QJsonDocument doc =
-                QJsonDocument::fromJson("[" + json.sliced(i, keyEnd - i).toByteArray() + "]");
-            match = doc.array().at(0).toString() == QString::fromUtf8(key);
+        qsizetype match = -1;
+        for (qsizetype k = 0; k < count && match < 0; ++k) {
+            const QByteArrayView key = keys.begin()[k];
+            if (values[k])
+                continue; // the first occurrence counts
+            if (rawKey == key) {
+                match = k;
+            } else if (rawKey.contains('\\')) {
+                // An escaped key ("mod\u0065l") is rare; decode it properly.
+                const QJsonDocument doc =
+                    QJsonDocument::fromJson("[" + json.sliced(i, keyEnd - i).toByteArray() + "]");
+                if (doc.array().at(0).toString() == QString::fromUtf8(key))
+                    match = k;
+            }
         }
         i = skipSpace(json, keyEnd);
         if (i >= json.size() || json[i] != ':')
-            return std::nullopt;
+            return true;
         const qsizetype valueStart = skipSpace(json, i + 1);
         const qsizetype valueEnd = skipValue(json, valueStart);
         if (valueEnd < 0)
-            return std::nullopt;
-        if (match)
-            return json.sliced(valueStart, valueEnd - valueStart);
+            return true;
+        if (match >= 0) {
+            values[match] = json.sliced(valueStart, valueEnd - valueStart);
+            if (++found == count)
+                return true;
+        }
         i = skipSpace(json, valueEnd);
         if (i < json.size() && json[i] == ',')
             i = skipSpace(json, i + 1);
         else
             break;
     }
-    return std::nullopt;
+    return true;
 }
 
 std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index)

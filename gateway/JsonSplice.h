@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <initializer_list>
 #include <optional>
 
 namespace portico {
@@ -20,6 +21,10 @@ std::optional<QByteArray> replaceTopLevelValue(const QByteArray &json, QByteArra
 // The raw text of a key's value in the JSON object `json` (only that object's own keys), or
 // nothing. Works on any object text, so lookups can be chained.
 std::optional<QByteArrayView> objectValue(QByteArrayView json, QByteArrayView key);
+// The values of several keys in one pass over `json`: values[i] gets the raw text of keys[i]
+// (its first occurrence) and stays empty if it is absent. False if `json` is not an object.
+bool objectValues(QByteArrayView json, std::initializer_list<QByteArrayView> keys,
+                  std::optional<QByteArrayView> *values);
 // The raw text of element `index` of the JSON array `json`, or nothing.
 std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index);
 

@@ -1,16 +1,12 @@
 #include "LogRecorder.h"
 
-#include "CompletionAssembler.h"
 #include "JsonSplice.h"
 #include "SessionLog.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 
 namespace portico {
-
-Q_LOGGING_CATEGORY(lcLogRecorder, "portico.gateway.log.recorder")
 
 namespace {
 
@@ -40,15 +36,7 @@ std::optional<QByteArrayView> completionMessage(const QByteArray &completion)
 
 LogRecorder::LogRecorder(SessionLog *log)
     : m_log(log)
-{
-    m_pool.setMaxThreadCount(1); // records reach the log in the order requests finished
-    m_pool.setObjectName(QStringLiteral("portico-log-recorder"));
-}
-
-LogRecorder::~LogRecorder()
-{
-    m_pool.waitForDone();
-}
+{}
 
 LogRecord LogRecorder::toRecord(const RequestSummary &summary)
 {
@@ -72,12 +60,9 @@ LogRecord LogRecorder::toRecord(const RequestSummary &summary)
     else
         r.requestMessages = info.messages;
 
-    if (!summary.chunkJsons.isEmpty()) {
-        CompletionAssembler assembler;
-        for (const QByteArray &chunk : summary.chunkJsons)
-            assembler.add(chunk);
-        r.response = assembler.message();
-        r.usage = usageOf(assembler.usage());
+    if (!summary.streamed.isEmpty()) {
+        r.response = summary.streamed.message();
+        r.usage = usageOf(summary.streamed.usage());
     } else if (const auto message = completionMessage(summary.completionJson)) {
         // A relayed answer: its message as the upstream wrote it, and only its small usage
         // object parsed.
@@ -94,29 +79,11 @@ LogRecord LogRecorder::toRecord(const RequestSummary &summary)
     return r;
 }
 
-void LogRecorder::enqueue(std::function<LogRecord()> make)
-{
-    if (m_pending.fetch_add(1, std::memory_order_relaxed) >= MaxPending) {
-        m_pending.fetch_sub(1, std::memory_order_relaxed);
-        if (m_dropped.fetch_add(1) % 1000 == 0)
-            qCWarning(lcLogRecorder) << "the session log recorder is behind; dropping records";
-        return;
-    }
-    m_pool.start([this, make = std::move(make)] {
-        m_log->append(make());
-        m_pending.fetch_sub(1, std::memory_order_relaxed);
-    });
-}
-
 void LogRecorder::requestFinished(const RequestSummary &summary)
 {
-    // A streamed answer is assembled from its chunks: that work goes to the pool, off the
-    // worker thread. Anything else is a few microseconds of slicing, done here: a hand-off to
-    // another thread would cost more than the work.
-    if (!summary.chunkJsons.isEmpty()) {
-        enqueue([summary] { return toRecord(summary); });
-        return;
-    }
+    // A few microseconds of slicing (a stream arrives assembled as it went): done here, as a
+    // hand-off to another thread would cost more than the work. The SessionLog serialises,
+    // redacts and writes on its own thread.
     m_log->append(toRecord(summary));
 }
 
@@ -128,19 +95,11 @@ void LogRecorder::requestRejected(const QByteArray &method, const QByteArray &pa
     // Only the chat endpoint: a scan of unknown paths is not a conversation.
     if (path != "/v1/chat/completions")
         return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    enqueue([now, status, message] {
-        LogRecord r;
-        r.time = now;
-        r.status = status;
-        r.error = message;
-        return r;
-    });
-}
-
-bool LogRecorder::waitForIdle(int timeoutMs)
-{
-    return m_pool.waitForDone(timeoutMs);
+    LogRecord r;
+    r.time = QDateTime::currentMSecsSinceEpoch();
+    r.status = status;
+    r.error = message;
+    m_log->append(std::move(r));
 }
 
 } // namespace portico

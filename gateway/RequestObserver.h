@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CompletionAssembler.h"
+
 #include <QByteArray>
 #include <QByteArrayList>
 #include <QJsonArray>
@@ -38,8 +40,8 @@ struct RequestSummary
     qint64 ttftMs = -1; // time to the first chunk, -1 if none
     qint64 bytesOut = 0;
     int chunks = 0;
-    QByteArray completionJson; // non-streaming upstream answer (kept only with content)
-    QByteArrayList chunkJsons; // streamed chunks (kept only with content)
+    QByteArray completionJson;    // non-streaming upstream answer (kept only with content)
+    CompletionAssembler streamed; // what a stream said, assembled (kept only with content)
     bool clientGone = false;
     bool stopped = false; // cancelled through stop()
 };

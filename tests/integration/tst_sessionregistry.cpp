@@ -104,7 +104,7 @@ struct SessionsRig
     // Waits until everything finished so far is on disk, then reads the log, newest first.
     QList<portico::LogRecord> records()
     {
-        if (!recorder->waitForIdle(10'000) || !log->waitForWritten(10'000))
+        if (!log->waitForWritten(10'000))
             return {};
         portico::LogReader reader(logDir());
         QList<portico::LogRecord> out;

@@ -363,7 +363,8 @@ void TestSessionRegistryBatching::recorderAssemblesChunks()
     RequestSummary s = summary(info(QStringLiteral("r"), QStringLiteral("s")));
     s.info.messages = QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                                              {QStringLiteral("content"), QStringLiteral("hi")}}};
-    s.chunkJsons = {chunk("Hel"), chunk("lo"), kUsageChunk};
+    for (const QByteArray &json : {chunk("Hel"), chunk("lo"), kUsageChunk})
+        s.streamed.add(json);
     s.ttftMs = 42;
     s.latencyMs = 900;
     const LogRecord r = LogRecorder::toRecord(s);
