@@ -1,7 +1,10 @@
 #include "StderrRequestLog.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
+
+#include <unistd.h>
 
 namespace {
 // ISO 8601 UTC with milliseconds. Formatted by hand: QDateTime::toString costs more than the
@@ -22,9 +25,18 @@ QByteArray now()
 
 void StderrRequestLog::writeLine(const QByteArray &line)
 {
-    std::lock_guard lock(m_mutex);
-    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
-    std::fflush(stderr);
+    // One write(2) per line, no lock and no stdio buffer: the kernel keeps concurrent lines
+    // whole (a pipe up to PIPE_BUF, a file or the journal's socket per call).
+    qsizetype done = 0;
+    while (done < line.size()) {
+        const ssize_t n = ::write(STDERR_FILENO, line.constData() + done,
+                                  static_cast<size_t>(line.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; // stderr closed or full: the request log is best effort
+        done += n;
+    }
 }
 
 void StderrRequestLog::requestFinished(const portico::RequestSummary &s)

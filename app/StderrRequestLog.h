@@ -2,8 +2,6 @@
 
 #include "RequestObserver.h"
 
-#include <mutex>
-
 // Prints one line per request to stderr (headless mode). Thread-safe: lines from the worker
 // threads never interleave.
 class StderrRequestLog : public portico::RequestObserver
@@ -14,6 +12,5 @@ public:
                          const QString &message, const QString &peer) override;
 
 private:
-    void writeLine(const QByteArray &line);
-    std::mutex m_mutex;
+    static void writeLine(const QByteArray &line);
 };

@@ -70,12 +70,33 @@ void GatewayService::setState(std::shared_ptr<const GatewayState> state)
 {
     std::lock_guard lock(m_stateMutex);
     m_state = std::move(state);
+    // Unique across every service, so a thread's cache can never mistake one for another.
+    static std::atomic<quint64> generations{0};
+    m_stateGeneration.store(generations.fetch_add(1) + 1, std::memory_order_release);
 }
 
 std::shared_ptr<const GatewayState> GatewayService::state() const
 {
     std::lock_guard lock(m_stateMutex);
     return m_state;
+}
+
+const GatewayState &GatewayService::currentState() const
+{
+    // Each worker thread keeps the state it last saw and takes the lock only when it changed:
+    // no lock, no shared reference count touched per request.
+    struct Cached
+    {
+        quint64 generation = 0;
+        std::shared_ptr<const GatewayState> state;
+    };
+    thread_local Cached cached;
+    const quint64 generation = m_stateGeneration.load(std::memory_order_acquire);
+    if (cached.generation != generation || !cached.state) {
+        cached.generation = generation;
+        cached.state = state();
+    }
+    return *cached.state;
 }
 
 HeaderList GatewayService::corsHeaders(const HttpRequest &request, const GatewayState &state) const
@@ -102,14 +123,14 @@ void GatewayService::reject(const HttpRequest &request, HttpResponder *responder
 
 void GatewayService::route(HttpRequest &&request, HttpResponder *responder)
 {
-    const std::shared_ptr<const GatewayState> state = this->state();
+    const GatewayState &state = currentState();
     const QByteArray &path = request.path;
 
     if (path == "/healthz" || path == "/health") {
         if (request.method != "GET" && request.method != "HEAD")
             return reject(request, responder, methodNotAllowed("GET, HEAD"),
                           {{"Allow", "GET, HEAD"}});
-        if (!RequestGuard::hostAllowed(request.header("host"), *state))
+        if (!RequestGuard::hostAllowed(request.header("host"), state))
             return reject(
                 request, responder,
                 ApiError::forbidden(QStringLiteral("The Host header does not name this gateway.")));
@@ -129,8 +150,8 @@ void GatewayService::route(HttpRequest &&request, HttpResponder *responder)
     }
 
     if (request.method == "OPTIONS") {
-        HeaderList headers = corsHeaders(request, *state);
-        if (headers.isEmpty() || !RequestGuard::hostAllowed(request.header("host"), *state))
+        HeaderList headers = corsHeaders(request, state);
+        if (headers.isEmpty() || !RequestGuard::hostAllowed(request.header("host"), state))
             return reject(request, responder,
                           ApiError::forbidden(QStringLiteral(
                               "Cross-origin requests from this origin are refused.")));
@@ -146,16 +167,16 @@ void GatewayService::route(HttpRequest &&request, HttpResponder *responder)
     if (path == "/v1/chat/completions") {
         if (request.method != "POST")
             return reject(request, responder, methodNotAllowed("POST"), {{"Allow", "POST"}});
-        return handleChat(std::move(request), responder, *state);
+        return handleChat(std::move(request), responder, state);
     }
     if (path == "/v1/models" || path.startsWith("/v1/models/")) {
         if (request.method != "GET" && request.method != "HEAD")
             return reject(request, responder, methodNotAllowed("GET, HEAD"),
                           {{"Allow", "GET, HEAD"}});
-        return handleModels(request, responder, *state);
+        return handleModels(request, responder, state);
     }
     ApiError error;
-    if (!RequestGuard::check(request, *state, &error))
+    if (!RequestGuard::check(request, state, &error))
         return reject(request, responder, error);
     return reject(
         request, responder,

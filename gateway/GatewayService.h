@@ -42,8 +42,12 @@ private:
                       const GatewayState &state);
     HeaderList corsHeaders(const HttpRequest &request, const GatewayState &state) const;
 
+    // The state of the request being handled, from the calling thread's cache.
+    const GatewayState &currentState() const;
+
     mutable std::mutex m_stateMutex;
     std::shared_ptr<const GatewayState> m_state;
+    std::atomic<quint64> m_stateGeneration{0};
     std::atomic<bool> m_enabled{false};
     std::atomic<RequestObserver *> m_observer{nullptr};
     std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
