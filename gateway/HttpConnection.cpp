@@ -7,6 +7,8 @@
 
 #include <QTimerEvent>
 
+#include <cstring>
+
 namespace portico {
 
 namespace {
@@ -102,7 +104,9 @@ void HttpConnection::processBuffer()
             armTimer(m_limits.headerTimeoutMs);
         }
         if (m_state == State::Head) {
-            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            const auto *found = static_cast<const char *>(
+                ::memmem(m_buffer.constData(), size_t(m_buffer.size()), "\r\n\r\n", 4));
+            const qsizetype end = found ? found - m_buffer.constData() : -1;
             if (end < 0) {
                 if (m_buffer.size() > m_limits.maxHeaderBytes)
                     reject(431, "The request head is larger than the limit.");
@@ -174,9 +178,23 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     QByteArray connectionHeader;
     bool expectContinue = false;
     while (pos < head.size()) {
-        qsizetype eol = head.indexOf("\r\n", pos);
-        if (eol < 0)
-            eol = head.size();
+        // The head ends with CRLF CRLF, so every line but the last one found here ends in CRLF;
+        // a bare LF inside a line is not a line end.
+        qsizetype eol = pos;
+        for (;;) {
+            const auto *lf = static_cast<const char *>(
+                std::memchr(head.data() + eol, '\n', size_t(head.size() - eol)));
+            if (!lf) {
+                eol = head.size();
+                break;
+            }
+            eol = lf - head.data();
+            if (eol > pos && head[eol - 1] == '\r') {
+                --eol;
+                break;
+            }
+            ++eol;
+        }
         const QByteArrayView line = head.sliced(pos, eol - pos);
         pos = eol + 2;
         const qsizetype colon = line.indexOf(':');

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QString>
 
+#include <cstring>
+
 namespace portico::JsonSplice {
 
 namespace {
@@ -16,11 +18,20 @@ bool isSpace(char c)
 // Returns the index just past the string that starts at `i` (which holds '"').
 qsizetype skipString(QByteArrayView s, qsizetype i)
 {
-    for (++i; i < s.size(); ++i) {
-        if (s[i] == '\\')
-            ++i;
-        else if (s[i] == '"')
-            return i + 1;
+    // memchr to each quote, then count the backslashes before it: an odd number escapes it.
+    const char *const begin = s.data();
+    const char *const end = begin + s.size();
+    const char *p = begin + i + 1;
+    while (p < end) {
+        const auto *quote = static_cast<const char *>(std::memchr(p, '"', size_t(end - p)));
+        if (!quote)
+            return -1;
+        const char *b = quote;
+        while (b > begin + i + 1 && b[-1] == '\\')
+            --b;
+        if ((quote - b) % 2 == 0)
+            return quote - begin + 1;
+        p = quote + 1;
     }
     return -1;
 }

@@ -19,6 +19,26 @@ LogRecord::Usage usageOf(const QJsonObject &usage)
     return u;
 }
 
+// The same off the raw text of a usage object: a tiny object that is not worth a document.
+qint64 integerOf(const std::optional<QByteArrayView> &raw)
+{
+    if (!raw)
+        return -1;
+    bool ok = false;
+    const qint64 n = raw->toLongLong(&ok);
+    if (ok)
+        return n;
+    const double d = raw->toDouble(&ok); // 12.0, 1e3: integral doubles count, as in QJsonValue
+    return ok && d == double(qint64(d)) ? qint64(d) : -1;
+}
+
+LogRecord::Usage usageOf(QByteArrayView usage)
+{
+    std::optional<QByteArrayView> v[3];
+    JsonSplice::objectValues(usage, {"prompt_tokens", "completion_tokens", "total_tokens"}, v);
+    return {integerOf(v[0]), integerOf(v[1]), integerOf(v[2])};
+}
+
 // choices[0].message of a chat.completion, as raw JSON text.
 std::optional<QByteArrayView> completionMessage(const QByteArray &completion)
 {
@@ -68,7 +88,7 @@ LogRecord LogRecorder::toRecord(const RequestSummary &summary)
         // object parsed.
         r.rawResponse = message->toByteArray();
         if (const auto usage = JsonSplice::objectValue(summary.completionJson, "usage"))
-            r.usage = usageOf(QJsonDocument::fromJson(usage->toByteArray()).object());
+            r.usage = usageOf(*usage);
     } else if (!summary.completionJson.isEmpty()) {
         const QJsonObject completion = QJsonDocument::fromJson(summary.completionJson).object();
         const QJsonObject choice =

@@ -4,6 +4,7 @@
 #include <QLatin1StringView>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStringMatcher>
 
 #include <algorithm>
 
@@ -105,8 +106,11 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
         return false;
     }
     bool known = false;
+    const char16_t last = name.back().toLower().unicode();
     for (const char *n : CredentialNames) {
         const QLatin1StringView cn(n);
+        if (cn.back() != last)
+            continue; // most names are ruled out by their last letter, without a comparison
         if (name.endsWith(cn, Qt::CaseInsensitive) &&
             (name.size() == cn.size() || !text[nameEnd - cn.size() - 1].isLetterOrNumber())) {
             known = true;
@@ -181,11 +185,30 @@ bool isSensitiveKey(const QString &key)
     return key.size() <= 24 && names.contains(key.toLower());
 }
 
+// Whether `text` holds "bearer" in any case: without it (and without a literal secret) the
+// regular expression cannot match, and most texts are spared it.
+bool mentionsBearer(QStringView text)
+{
+    static constexpr char16_t word[] = u"bearer";
+    const qsizetype n = text.size() - 5;
+    for (qsizetype i = 0; i < n; ++i) {
+        if ((text[i].unicode() | 0x20) != u'b')
+            continue;
+        qsizetype k = 1;
+        while (k < 6 && (text[i + k].unicode() | 0x20) == word[k])
+            ++k;
+        if (k == 6)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 struct Redactor::Data
 {
-    QRegularExpression pattern; // the literal secrets and Bearer tokens
+    QList<QStringMatcher> literals; // the literal secrets, each spelling
+    QRegularExpression pattern;     // the literal secrets and Bearer tokens
     int minLength = MinGenericLength;
     int secretCount = 0;
 };
@@ -213,6 +236,7 @@ Redactor::Redactor(const QStringList &secrets)
               [](const QString &a, const QString &b) { return a.size() > b.size(); });
     QString pattern;
     for (const QString &s : std::as_const(literals)) {
+        data->literals.append(QStringMatcher(s));
         pattern += QRegularExpression::escape(s) + QLatin1Char('|');
         data->minLength = std::min<int>(data->minLength, s.size());
     }
@@ -229,11 +253,48 @@ int Redactor::secretCount() const
     return d->secretCount;
 }
 
+namespace {
+
+// Replaces the ranges (in any order, possibly overlapping) with the placeholder.
+QString replaceRanges(const QString &text, QList<Range> ranges, bool *changed)
+{
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range &a, const Range &b) { return a.start < b.start; });
+    QString out;
+    out.reserve(text.size());
+    qsizetype pos = 0;
+    for (qsizetype i = 0; i < ranges.size();) {
+        const qsizetype start = ranges.at(i).start;
+        qsizetype end = ranges.at(i).end;
+        // Overlapping finds become one.
+        for (++i; i < ranges.size() && ranges.at(i).start < end; ++i)
+            end = std::max(end, ranges.at(i).end);
+        out += QStringView(text).sliced(pos, start - pos);
+        out += Redactor::placeholder();
+        pos = end;
+    }
+    out += QStringView(text).sliced(pos);
+    *changed = true;
+    return out;
+}
+
+} // namespace
+
 QString Redactor::redactString(const QString &text, bool *changed) const
 {
     if (text.size() < d->minLength)
         return text;
     QList<Range> ranges;
+    const bool mayMatch =
+        mentionsBearer(text) ||
+        std::any_of(d->literals.cbegin(), d->literals.cend(),
+                    [&text](const QStringMatcher &m) { return m.indexIn(text) >= 0; });
+    if (!mayMatch) {
+        scanShapes(text, &ranges);
+        if (ranges.isEmpty())
+            return text;
+        return replaceRanges(text, std::move(ranges), changed);
+    }
     QRegularExpressionMatchIterator it = d->pattern.globalMatch(text);
     if (!it.isValid()) {
         // Ill-formed UTF-16 (a lone surrogate) makes the matcher refuse the subject; match a
@@ -251,25 +312,7 @@ QString Redactor::redactString(const QString &text, bool *changed) const
     scanShapes(text, &ranges);
     if (ranges.isEmpty())
         return text;
-
-    std::sort(ranges.begin(), ranges.end(),
-              [](const Range &a, const Range &b) { return a.start < b.start; });
-    QString out;
-    out.reserve(text.size());
-    qsizetype pos = 0;
-    for (qsizetype i = 0; i < ranges.size();) {
-        const qsizetype start = ranges.at(i).start;
-        qsizetype end = ranges.at(i).end;
-        // Overlapping finds become one.
-        for (++i; i < ranges.size() && ranges.at(i).start < end; ++i)
-            end = std::max(end, ranges.at(i).end);
-        out += QStringView(text).sliced(pos, start - pos);
-        out += placeholder();
-        pos = end;
-    }
-    out += QStringView(text).sliced(pos);
-    *changed = true;
-    return out;
+    return replaceRanges(text, std::move(ranges), changed);
 }
 
 QString Redactor::redact(const QString &text) const
