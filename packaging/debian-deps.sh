@@ -5,8 +5,9 @@
 set -eu
 
 build="build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
-       qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qtkeychain-qt6-dev libgl-dev"
-run="libqt6svg6 qt6-qpa-plugins gnome-keyring dbus-user-session"
+       qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qtkeychain-qt6-dev libgl-dev
+       libjemalloc-dev"
+run="libqt6svg6 qt6-qpa-plugins gnome-keyring dbus-user-session libjemalloc2"
 test="xvfb xauth dbus gnome-keyring"
 bench="wrk nginx-light procps"
 # Building and checking the .deb (cpack, dpkg-shlibdeps, and the linters tst_package runs).
