@@ -7,6 +7,7 @@
 #include <QStringMatcher>
 
 #include <algorithm>
+#include <array>
 
 namespace portico {
 
@@ -89,14 +90,11 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
     if (i > 0 && (text[i - 1] == u'"' || text[i - 1] == u'\''))
         --i;
     const qsizetype nameEnd = i;
-    while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(text[i - 1].unicode()))
-        --i;
-    const QStringView name = text.sliced(i, nameEnd - i);
     // Every credential name is 6 to 14 characters and ends in d, n, t or y: most keys of a JSON
-    // text ("role", "content", "model") are ruled out here, before the comparisons below.
-    if (name.size() < 6)
+    // text ("role", "content", "model") are ruled out here, before the walk and comparisons below.
+    if (nameEnd < 6)
         return false;
-    switch (name.back().toLower().unicode()) {
+    switch (text[nameEnd - 1].unicode() | 0x20) {
     case u'd':
     case u'n':
     case u't':
@@ -105,6 +103,11 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
     default:
         return false;
     }
+    while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(text[i - 1].unicode()))
+        --i;
+    const QStringView name = text.sliced(i, nameEnd - i);
+    if (name.size() < 6)
+        return false;
     bool known = false;
     const char16_t last = name.back().toLower().unicode();
     for (const char *n : CredentialNames) {
@@ -141,28 +144,39 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
 // "pt_", "gsk_", "xai-", "AIza") and header-like names before ':' or '='.
 void scanShapes(QStringView text, QList<Range> *ranges)
 {
+    // Most characters start no shape: a table lookup skips them. A shape is looked at only when
+    // the character before its anchor fits too ('k' of "sk-", 't' of "pt_"...), so the ids and
+    // keys of a JSON text ("chatcmpl-…", "finish_reason") rarely cost a comparison.
+    static constexpr auto anchors = [] {
+        std::array<bool, 128> table{};
+        for (const char c : {'-', '_', ':', '=', 'A'})
+            table[size_t(c)] = true;
+        return table;
+    }();
     const qsizetype n = text.size();
+    const QChar *const p = text.data();
     for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = p[i].unicode();
+        if (c >= 128 || !anchors[c])
+            continue;
+        const char16_t before = i > 0 ? p[i - 1].unicode() : u'\0';
         Range r{};
         bool found = false;
-        switch (text[i].unicode()) {
+        switch (c) {
         case u'-':
-            found = keyAt(text, i, QLatin1StringView("sk-"), 16, &r) ||
-                    keyAt(text, i, QLatin1StringView("xai-"), 16, &r);
+            found = (before == u'k' && keyAt(text, i, QLatin1StringView("sk-"), 16, &r)) ||
+                    (before == u'i' && keyAt(text, i, QLatin1StringView("xai-"), 16, &r));
             break;
         case u'_':
-            found = keyAt(text, i, QLatin1StringView("pt_"), 16, &r) ||
-                    keyAt(text, i, QLatin1StringView("gsk_"), 16, &r);
+            found = (before == u't' && keyAt(text, i, QLatin1StringView("pt_"), 16, &r)) ||
+                    (before == u'k' && keyAt(text, i, QLatin1StringView("gsk_"), 16, &r));
             break;
-        case u'a':
-            found =
-                i >= 3 && text[i - 3] == u'A' && keyAt(text, i, QLatin1StringView("AIza"), 30, &r);
+        case u'A':
+            found = i + 3 < n && p[i + 1] == u'I' && p[i + 2] == u'z' && p[i + 3] == u'a' &&
+                    keyAt(text, i + 3, QLatin1StringView("AIza"), 30, &r);
             break;
-        case u':':
-        case u'=':
+        default: // ':' and '='
             found = credentialValueAt(text, i, &r);
-            break;
-        default:
             break;
         }
         if (found) {
