@@ -39,7 +39,9 @@ void CompletionAssembler::add(const QByteArray &chunkJson)
 // content (or nothing), perhaps a finish reason, no usage. Those are read straight off the
 // bytes; anything else (the first chunk, tool calls, reasoning, usage, several choices) is
 // parsed as a document. A record of a 200-chunk stream costs a few microseconds rather than 200
-// document parses.
+// document parses. Only broken input reads differently: a chunk that is not valid JSON is
+// dropped by the document parser but may lend its content here, and of duplicate keys the first
+// counts here, the last there.
 bool CompletionAssembler::addCommon(QByteArrayView chunk)
 {
     using namespace JsonSplice;
@@ -48,9 +50,19 @@ bool CompletionAssembler::addCommon(QByteArrayView chunk)
     std::optional<QByteArrayView> top[3]; // choices, usage, system_fingerprint
     if (!objectValues(chunk, {"choices", "usage", "system_fingerprint"}, top) || !top[0])
         return false;
-    if ((top[1] && *top[1] != "null") ||
-        (top[2] && !m_extra.contains(QStringLiteral("system_fingerprint"))))
+    if (top[1] && *top[1] != "null")
         return false;
+    if (top[2]) {
+        // Kept as the last chunk says: the common case is the same fingerprint every time.
+        const QJsonValue known = m_extra.value(QLatin1String("system_fingerprint"));
+        QString fingerprint;
+        const bool same = *top[2] == "null"
+                              ? known.isNull()
+                              : known.isString() && decodeString(*top[2], &fingerprint) &&
+                                    fingerprint == known.toString();
+        if (!same)
+            return false;
+    }
     const QByteArrayView choices = *top[0];
     const auto choice = arrayElement(choices, 0);
     if (!choice)
@@ -71,14 +83,15 @@ bool CompletionAssembler::addCommon(QByteArrayView chunk)
     if (hasContent && !decodeString(*delta[0], &content))
         return false;
     QString finish;
-    if (fields[2] && *fields[2] != "null" && !decodeString(*fields[2], &finish))
+    const bool hasFinish = fields[2] && *fields[2] != "null";
+    if (hasFinish && !decodeString(*fields[2], &finish))
         return false;
     ++m_chunks;
     if (hasContent) {
         m_content += content;
         m_sawContent = true;
     }
-    if (!finish.isEmpty())
+    if (hasFinish)
         m_finishReason = finish;
     return true;
 }

@@ -30,7 +30,12 @@ void install()
     if (!dispatcher || t_reaper.installed)
         return;
     t_reaper.installed = true;
+    // awake: at the top of each pass of the loop, before the events of the pass are handled.
+    // aboutToBlock: before the thread sleeps, so that what a posted event's handler queued (it
+    // runs after awake) does not wait for the next wake-up.
     QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, flush,
+                     Qt::DirectConnection);
+    QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, flush,
                      Qt::DirectConnection);
 }
 

@@ -7,8 +7,9 @@ namespace portico {
 // deleteLater() without an event: deleteLater() posts an event, and a posted event wakes the
 // thread's event loop through its eventfd (a write and a read, and one more loop iteration), on
 // every request. In a thread that installed the reaper, deleteSoon() queues the object instead,
-// and the queue is emptied when the event loop next wakes (QAbstractEventDispatcher::awake),
-// outside any handler, as deleteLater() would. Install it only in threads whose event loop
+// and the queue is emptied when the event loop next wakes or is about to sleep
+// (QAbstractEventDispatcher::awake and aboutToBlock), outside any handler, as deleteLater()
+// would. Install it only in threads whose event loop
 // never runs nested (the HTTP worker threads); elsewhere deleteSoon() is deleteLater().
 namespace DeferredDelete {
 

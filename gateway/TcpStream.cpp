@@ -230,11 +230,12 @@ qint64 TcpStream::readInto(QByteArray &buffer)
 
 bool TcpStream::write(QByteArrayView data)
 {
-    if (m_fd < 0)
-        return false;
+    const bool connecting = !m_connected && (m_fd >= 0 || m_lookupId != -1);
+    if (m_fd < 0 && !connecting)
+        return false; // closed
     if (data.isEmpty())
         return true;
-    if (!m_connected || !m_pending.isEmpty()) {
+    if (connecting || !m_pending.isEmpty()) {
         m_pending.append(data);
         return true;
     }

@@ -42,8 +42,9 @@ public:
     // yet), or -1 at the end of the stream or on an error (error() tells which:
     // RemoteHostClosedError for an orderly close).
     qint64 readInto(QByteArray &buffer);
-    // Sends `data`; what the kernel does not take now is kept and sent as the socket drains.
-    // False on an error (errorOccurred() follows from the event loop).
+    // Sends `data`; what the kernel does not take now (or all of it, while connecting) is kept
+    // and sent as the socket drains. False on an error (errorOccurred() follows from the event
+    // loop) or once the stream is closed.
     bool write(QByteArrayView data);
     qint64 bytesToWrite() const { return m_pending.size(); }
     // Closes once everything written has gone to the kernel: at once if nothing is pending,
