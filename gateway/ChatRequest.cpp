@@ -1,5 +1,7 @@
 #include "ChatRequest.h"
 
+#include "ChatRequestScan.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -174,6 +176,28 @@ bool checkMessages(const QJsonObject &body, ApiError *error)
 
 std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *error)
 {
+    if (std::optional<ChatRequestScan::Fields> fields = ChatRequestScan::scan(raw)) {
+        ChatRequest request;
+        request.raw = raw;
+        request.model = std::move(fields->model);
+        request.user = std::move(fields->user);
+        request.stream = fields->stream;
+        request.includeUsage = fields->includeUsage;
+        return request;
+    }
+    return parseDocument(raw, error);
+}
+
+void ChatRequest::ensureBody()
+{
+    if (m_bodyBuilt)
+        return;
+    body = QJsonDocument::fromJson(raw).object();
+    m_bodyBuilt = true;
+}
+
+std::optional<ChatRequest> ChatRequest::parseDocument(const QByteArray &raw, ApiError *error)
+{
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(raw, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -191,6 +215,7 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
     ChatRequest request;
     request.raw = raw;
     request.body = doc.object();
+    request.m_bodyBuilt = true;
     const QJsonObject &body = request.body;
 
     const QJsonValue model = body.value(QLatin1String("model"));

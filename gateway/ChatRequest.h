@@ -12,10 +12,13 @@ namespace portico {
 
 // A validated `POST /v1/chat/completions` body. The raw bytes are kept so a relay can forward
 // them untouched: fields we do not know pass through exactly as the client sent them.
+//
+// The common request is checked on its bytes (ChatRequestScan) and its document is built only
+// when something needs it (ensureBody()): a relay that forwards the bytes never does.
 struct ChatRequest
 {
     QByteArray raw;
-    QJsonObject body;
+    QJsonObject body; // empty until ensureBody()
     QString model;
     QString user;
     bool stream = false;
@@ -23,6 +26,15 @@ struct ChatRequest
 
     // Returns the request, or a 400 error naming the offending field.
     static std::optional<ChatRequest> parse(const QByteArray &raw, ApiError *error);
+    // The same through QJsonDocument always (the reference for parse(); its errors are these).
+    static std::optional<ChatRequest> parseDocument(const QByteArray &raw, ApiError *error);
+
+    // Builds `body` from `raw` if it is not built yet.
+    void ensureBody();
+    bool hasBody() const { return m_bodyBuilt; }
+
+private:
+    bool m_bodyBuilt = false;
 };
 
 } // namespace portico

@@ -255,21 +255,27 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     context.requestId = newRequestId();
     context.created = QDateTime::currentSecsSinceEpoch();
     context.timeouts = state.config.gateway.upstreamTimeouts;
+    // The client's bytes go up as they are, or with only `model` spliced; the document is built
+    // when the agent adds a system prompt, the splice fails, or the provider translates it.
+    const bool renamed = route->upstreamModel != chat->model;
     if (!route->systemPrompt.isEmpty()) {
+        chat->ensureBody();
         QJsonArray messages = chat->body.value(QStringLiteral("messages")).toArray();
         messages.prepend(QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
                                      {QStringLiteral("content"), route->systemPrompt}});
         chat->body[QStringLiteral("messages")] = messages;
-        chat->body[QStringLiteral("model")] = route->upstreamModel;
-    } else if (route->upstreamModel == chat->model) {
+    } else if (!renamed) {
         context.rawBody = chat->raw;
-    } else {
-        chat->body[QStringLiteral("model")] = route->upstreamModel;
-        if (auto spliced = JsonSplice::replaceTopLevelValue(
-                chat->raw, "model", JsonSplice::quote(route->upstreamModel)))
-            context.rawBody = *spliced;
+    } else if (auto spliced = JsonSplice::replaceTopLevelValue(
+                   chat->raw, "model", JsonSplice::quote(route->upstreamModel))) {
+        context.rawBody = *spliced;
     }
-    context.body = chat->body;
+    if (context.rawBody.isEmpty() || provider->needsBody()) {
+        chat->ensureBody();
+        if (renamed || !route->systemPrompt.isEmpty())
+            chat->body[QStringLiteral("model")] = route->upstreamModel;
+        context.body = chat->body;
+    }
 
     RequestObserver *observer = m_observer.load();
     RequestInfo info;
@@ -285,10 +291,14 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     info.stream = chat->stream;
     info.startedMs = QDateTime::currentMSecsSinceEpoch();
     if (observer && observer->wantsContent()) {
-        info.messages = chat->body.value(QLatin1String("messages")).toArray();
+        // The client's own bytes when they went up as sent; else the messages as sent upstream.
         if (route->systemPrompt.isEmpty()) {
             if (const auto raw = JsonSplice::objectValue(chat->raw, "messages"))
                 info.messagesJson = raw->toByteArray();
+        }
+        if (info.messagesJson.isEmpty()) {
+            chat->ensureBody();
+            info.messages = chat->body.value(QLatin1String("messages")).toArray();
         }
     }
 

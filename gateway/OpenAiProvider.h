@@ -17,6 +17,7 @@ public:
     QString type() const override { return QStringLiteral("openai"); }
     QStringList models() const override { return m_models; }
     ProviderCall *createCall(const CallContext &context, QObject *parent) const override;
+    bool needsBody() const override { return false; } // OpenAiCall sends rawBody when it is set
 
 private:
     QString m_id;

@@ -18,6 +18,9 @@ public:
     // Model names to advertise in GET /v1/models (may be empty).
     virtual QStringList models() const = 0;
     virtual ProviderCall *createCall(const CallContext &context, QObject *parent) const = 0;
+    // Whether calls read CallContext::body even when CallContext::rawBody is set. A relay that
+    // forwards the raw bytes does not, and the gateway then never builds the document.
+    virtual bool needsBody() const { return true; }
 };
 
 } // namespace portico
