@@ -46,6 +46,12 @@ public:
     {
         QMetaObject::invokeMethod(m_context, handler, Qt::BlockingQueuedConnection);
     }
+    // One more turn of the loop, for what waits for it. (The UNIX dispatcher, the headless app's,
+    // runs posted events after awake(): it only turns again once something wakes it, as this does.)
+    void nextTurn()
+    {
+        run([] {});
+    }
 
 private:
     QThread m_thread;
@@ -68,6 +74,110 @@ struct Watch
             ++destroyed;
         });
     }
+};
+
+// A worker and what the test's handlers in it report to the test thread.
+struct Probe
+{
+    Worker worker;
+    std::atomic<bool> inHandler{false};  // while a test's handler runs
+    std::atomic<bool> aliveAtEnd{false}; // deleteOneSoon()'s object outlived its handler
+    std::atomic<bool> handled{false};    // deleteOneSoon() ran
+    Watch watch;
+
+    explicit Probe(bool installReaper)
+        : worker(installReaper)
+    {}
+
+    // In the worker: a new object, watched, handed to deleteSoon(). The guard is taken first, so
+    // that a deleteSoon() deleting at once shows as null rather than as a dangling pointer.
+    QPointer<QObject> deleteSoonNew()
+    {
+        auto *object = new QObject;
+        watch.watch(object, &inHandler);
+        QPointer<QObject> guard(object);
+        DeferredDelete::deleteSoon(object);
+        return guard;
+    }
+    // A handler's body: one object handed to deleteSoon(), then `rest` while it is queued.
+    void deleteOneSoon(const std::function<void(const QPointer<QObject> &)> &rest = {})
+    {
+        inHandler = true;
+        const QPointer<QObject> guard = deleteSoonNew();
+        if (rest)
+            rest(guard);
+        aliveAtEnd = !guard.isNull();
+        inHandler = false;
+        handled = true;
+    }
+};
+
+// The watched object went once, after the handler that queued it, in the worker.
+void verifyDeletedOnceAfterTheHandler(Probe &probe)
+{
+    QCOMPARE(probe.watch.destroyed.load(), 1);
+    QVERIFY(!probe.watch.destroyedInHandler);
+    QCOMPARE(probe.watch.destroyedIn.load(), probe.worker.thread());
+}
+
+int countAlive(const QList<QPointer<QObject>> &guards)
+{
+    int alive = 0;
+    for (const QPointer<QObject> &guard : guards)
+        alive += guard.isNull() ? 0 : 1;
+    return alive;
+}
+
+// Runs a handler once in the worker, from one of the sources a loop serves: "event" (a posted
+// event, before the constructor returns), "timer" (a real 1 ms timer: a 0 ms single shot is a
+// posted event in Qt 6) or "socket" (a socket notifier, the gateway's case). Keeps what it set up
+// until it goes.
+class Trigger
+{
+public:
+    Trigger(Worker &worker, const QString &source, std::function<void()> handler)
+        : m_worker(worker)
+        , m_handler(std::move(handler))
+    {
+        if (source == QLatin1String("event")) {
+            worker.run(m_handler);
+        } else if (source == QLatin1String("timer")) {
+            worker.run([this] { QTimer::singleShot(1, m_worker.context(), m_handler); });
+        } else {
+            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, m_fds) != 0)
+                return;
+            worker.run([this] {
+                m_notifier =
+                    new QSocketNotifier(m_fds[0], QSocketNotifier::Read, m_worker.context());
+                QObject::connect(m_notifier, &QSocketNotifier::activated, m_worker.context(),
+                                 [this] {
+                                     char byte;
+                                     if (::read(m_fds[0], &byte, 1) == 1)
+                                         m_handler();
+                                 });
+            });
+            if (::write(m_fds[1], "x", 1) != 1)
+                return;
+        }
+        m_started = true;
+    }
+    ~Trigger()
+    {
+        if (m_notifier)
+            m_worker.run([this] { delete m_notifier; });
+        for (const int fd : m_fds) {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    }
+    bool isStarted() const { return m_started; }
+
+private:
+    Worker &m_worker;
+    const std::function<void()> m_handler;
+    int m_fds[2] = {-1, -1};
+    QSocketNotifier *m_notifier = nullptr; // lives in the worker
+    bool m_started = false;
 };
 
 } // namespace
@@ -106,34 +216,18 @@ void TestDeferredDelete::initTestCase()
 
 void TestDeferredDelete::deletedAfterTheHandlerReturns()
 {
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
-    std::atomic<bool> aliveAtEnd{false};
-    Watch watch;
-    worker.run([&] {
-        inHandler = true;
-        auto *object = new QObject;
-        watch.watch(object, &inHandler);
-        const QPointer<QObject> guard(object);
-        DeferredDelete::deleteSoon(object);
-        // Neither delivering posted events nor the rest of the handler deletes it.
-        QCoreApplication::sendPostedEvents();
-        aliveAtEnd = !guard.isNull();
-        inHandler = false;
-    });
-    QVERIFY(aliveAtEnd);
-    // The next turn of the loop deletes it. (The UNIX dispatcher, the headless app's, runs posted
-    // events after awake(): it only turns again once something wakes it, here the next call.)
-    worker.run([] {});
-    QCOMPARE(watch.destroyed.load(), 1);
-    QVERIFY(!watch.destroyedInHandler);
-    QCOMPARE(watch.destroyedIn.load(), worker.thread());
+    Probe probe(true);
+    // Neither delivering posted events nor the rest of the handler deletes it.
+    probe.worker.run(
+        [&] { probe.deleteOneSoon([](const auto &) { QCoreApplication::sendPostedEvents(); }); });
+    QVERIFY(probe.aliveAtEnd);
+    probe.worker.nextTurn(); // deletes it
+    verifyDeletedOnceAfterTheHandler(probe);
 }
 
 void TestDeferredDelete::deletedBeforeTheLoopSleeps_data()
 {
     QTest::addColumn<QString>("source");
-    // A real timer (1 ms): a 0 ms single shot is a posted event in Qt 6.
     QTest::newRow("timer") << QStringLiteral("timer");
     QTest::newRow("socket notifier") << QStringLiteral("socket"); // the gateway's case
 }
@@ -144,49 +238,13 @@ void TestDeferredDelete::deletedBeforeTheLoopSleeps()
     // (and reaps) at once, with nothing else to wake it: a finished request's objects do not wait
     // for the next one.
     QFETCH(QString, source);
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
-    std::atomic<bool> aliveAtEnd{false};
-    std::atomic<bool> handled{false};
-    Watch watch;
-    const auto handler = [&] {
-        inHandler = true;
-        auto *object = new QObject;
-        watch.watch(object, &inHandler);
-        const QPointer<QObject> guard(object);
-        DeferredDelete::deleteSoon(object);
-        aliveAtEnd = !guard.isNull();
-        inHandler = false;
-        handled = true;
-    };
-
-    int fds[2] = {-1, -1};
-    QSocketNotifier *notifier = nullptr;
-    if (source == QLatin1String("timer")) {
-        worker.run([&] { QTimer::singleShot(1, worker.context(), handler); });
-    } else {
-        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-        worker.run([&] {
-            notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, worker.context());
-            QObject::connect(notifier, &QSocketNotifier::activated, worker.context(), [&] {
-                char byte;
-                if (::read(fds[0], &byte, 1) == 1)
-                    handler();
-            });
-        });
-        QCOMPARE(::write(fds[1], "x", 1), ssize_t(1));
-    }
-    QTRY_VERIFY(handled.load());
-    QVERIFY(aliveAtEnd);
-    QTRY_COMPARE(watch.destroyed.load(), 1); // nothing posted to the worker meanwhile
-    QVERIFY(!watch.destroyedInHandler);
-
-    if (notifier)
-        worker.run([&] { delete notifier; });
-    for (const int fd : fds) {
-        if (fd >= 0)
-            ::close(fd);
-    }
+    Probe probe(true);
+    const Trigger trigger(probe.worker, source, [&] { probe.deleteOneSoon(); });
+    QVERIFY(trigger.isStarted());
+    QTRY_VERIFY(probe.handled.load());
+    QVERIFY(probe.aliveAtEnd);
+    QTRY_COMPARE(probe.watch.destroyed.load(), 1); // nothing posted to the worker meanwhile
+    verifyDeletedOnceAfterTheHandler(probe);
 }
 
 void TestDeferredDelete::deletedBeforeTheNextHandler_data()
@@ -200,67 +258,26 @@ void TestDeferredDelete::deletedBeforeTheNextHandler_data()
 void TestDeferredDelete::deletedBeforeTheNextHandler()
 {
     QFETCH(QString, source);
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
-    std::atomic<bool> aliveAtEnd{false};
-    std::atomic<bool> handled{false};
+    Probe probe(true);
     std::atomic<bool> goneInNextHandler{false};
     std::atomic<bool> nextHandled{false};
-    Watch watch;
-    QPointer<QObject> guard; // touched in the worker only
-
     // Deletes an object soon, then posts the next handler, which looks whether it is gone.
-    const auto handler = [&] {
-        inHandler = true;
-        auto *object = new QObject;
-        watch.watch(object, &inHandler);
-        guard = object;
-        DeferredDelete::deleteSoon(object);
-        QMetaObject::invokeMethod(
-            worker.context(),
-            [&] {
+    const Trigger trigger(probe.worker, source, [&] {
+        probe.deleteOneSoon([&](const QPointer<QObject> &guard) {
+            const auto next = [&, guard] {
                 goneInNextHandler = guard.isNull();
                 nextHandled = true;
-            },
-            Qt::QueuedConnection);
-        aliveAtEnd = !guard.isNull();
-        inHandler = false;
-        handled = true;
-    };
-
-    int fds[2] = {-1, -1};
-    QSocketNotifier *notifier = nullptr;
-    if (source == QLatin1String("event")) {
-        worker.run(handler);
-    } else if (source == QLatin1String("timer")) {
-        worker.run([&] { QTimer::singleShot(1, worker.context(), handler); });
-    } else {
-        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-        worker.run([&] {
-            notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, worker.context());
-            QObject::connect(notifier, &QSocketNotifier::activated, worker.context(), [&] {
-                char byte;
-                if (::read(fds[0], &byte, 1) == 1)
-                    handler();
-            });
+            };
+            QMetaObject::invokeMethod(probe.worker.context(), next, Qt::QueuedConnection);
         });
-        QCOMPARE(::write(fds[1], "x", 1), ssize_t(1));
-    }
+    });
+    QVERIFY(trigger.isStarted());
 
     QTRY_VERIFY(nextHandled.load());
-    QVERIFY(handled);
-    QVERIFY(aliveAtEnd);
+    QVERIFY(probe.handled);
+    QVERIFY(probe.aliveAtEnd);
     QVERIFY(goneInNextHandler);
-    QCOMPARE(watch.destroyed.load(), 1);
-    QVERIFY(!watch.destroyedInHandler);
-    QCOMPARE(watch.destroyedIn.load(), worker.thread());
-
-    if (notifier)
-        worker.run([&] { delete notifier; });
-    for (const int fd : fds) {
-        if (fd >= 0)
-            ::close(fd);
-    }
+    verifyDeletedOnceAfterTheHandler(probe);
 }
 
 void TestDeferredDelete::notDeletedTwice_data()
@@ -279,16 +296,15 @@ void TestDeferredDelete::notDeletedTwice_data()
 void TestDeferredDelete::notDeletedTwice()
 {
     QFETCH(QString, order);
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
-    Watch parentWatch;
+    Probe probe(true);
+    Watch &parentWatch = probe.watch;
     Watch childWatch;
-    worker.run([&] {
-        inHandler = true;
+    probe.worker.run([&] {
+        probe.inHandler = true;
         auto *parent = new QObject;
         auto *child = new QObject(parent);
-        parentWatch.watch(parent, &inHandler);
-        childWatch.watch(child, &inHandler);
+        parentWatch.watch(parent, &probe.inHandler);
+        childWatch.watch(child, &probe.inHandler);
         for (const QString &step : order.split(QStringLiteral(", "))) {
             if (step == QLatin1String("parent"))
                 DeferredDelete::deleteSoon(parent);
@@ -301,13 +317,13 @@ void TestDeferredDelete::notDeletedTwice()
         }
         if (!order.contains(QLatin1String("parent")))
             DeferredDelete::deleteSoon(parent); // not to leak it
-        inHandler = false;
+        probe.inHandler = false;
     });
     // A second delete of the child would crash here or count twice.
-    worker.run([] {}); // the next turn of the loop
+    probe.worker.nextTurn();
     QTRY_COMPARE(parentWatch.destroyed.load(), 1);
     QTRY_COMPARE(childWatch.destroyed.load(), 1);
-    worker.run([] {});
+    probe.worker.nextTurn();
     QCOMPARE(parentWatch.destroyed.load(), 1);
     QCOMPARE(childWatch.destroyed.load(), 1);
 }
@@ -316,96 +332,71 @@ void TestDeferredDelete::manyObjectsInOneHandler()
 {
     // More than the reaper queues (the rest go through deleteLater()): all go, after the handler.
     constexpr int Count = 5000;
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
+    Probe probe(true);
     std::atomic<int> aliveAtEnd{0};
-    Watch watch;
-    worker.run([&] {
-        inHandler = true;
+    probe.worker.run([&] {
+        probe.inHandler = true;
         QList<QPointer<QObject>> guards;
-        for (int i = 0; i < Count; ++i) {
-            auto *object = new QObject;
-            watch.watch(object, &inHandler);
-            guards.append(object);
-            DeferredDelete::deleteSoon(object);
-        }
-        for (const QPointer<QObject> &guard : guards)
-            aliveAtEnd += guard.isNull() ? 0 : 1;
-        inHandler = false;
+        for (int i = 0; i < Count; ++i)
+            guards.append(probe.deleteSoonNew());
+        aliveAtEnd = countAlive(guards);
+        probe.inHandler = false;
     });
     QCOMPARE(aliveAtEnd.load(), Count);
-    worker.run([] {}); // the next turn of the loop
-    QTRY_COMPARE(watch.destroyed.load(), Count);
-    QVERIFY(!watch.destroyedInHandler);
+    probe.worker.nextTurn();
+    QTRY_COMPARE(probe.watch.destroyed.load(), Count);
+    QVERIFY(!probe.watch.destroyedInHandler);
 }
 
 void TestDeferredDelete::flushDeletesWhatIsQueued()
 {
-    Worker worker(true);
-    std::atomic<bool> inHandler{false};
+    Probe probe(true);
     std::atomic<int> aliveAfterFlush{-1};
     std::atomic<bool> laterAliveAfterFlush{false};
-    Watch watch;
     Watch later;
-    worker.run([&] {
-        inHandler = true;
+    probe.worker.run([&] {
+        probe.inHandler = true;
         DeferredDelete::flush(); // nothing queued: nothing happens
         DeferredDelete::deleteSoon(nullptr);
         QList<QPointer<QObject>> guards;
-        for (int i = 0; i < 3; ++i) {
-            auto *object = new QObject;
-            watch.watch(object, &inHandler);
-            guards.append(object);
-            DeferredDelete::deleteSoon(object);
-        }
+        for (int i = 0; i < 3; ++i)
+            guards.append(probe.deleteSoonNew());
         // An object whose destruction queues another: that one waits for the next turn.
         auto *next = new QObject;
-        later.watch(next, &inHandler);
+        later.watch(next, &probe.inHandler);
         const QPointer<QObject> nextGuard(next);
         QObject::connect(guards.first().data(), &QObject::destroyed,
                          [next] { DeferredDelete::deleteSoon(next); });
 
         DeferredDelete::flush();
-        int alive = 0;
-        for (const QPointer<QObject> &guard : guards)
-            alive += guard.isNull() ? 0 : 1;
-        aliveAfterFlush = alive;
+        aliveAfterFlush = countAlive(guards);
         laterAliveAfterFlush = !nextGuard.isNull();
-        inHandler = false;
+        probe.inHandler = false;
     });
     QCOMPARE(aliveAfterFlush.load(), 0);
-    QCOMPARE(watch.destroyed.load(), 3);
+    QCOMPARE(probe.watch.destroyed.load(), 3);
     QVERIFY(laterAliveAfterFlush);
-    worker.run([] {}); // the next turn of the loop
+    probe.worker.nextTurn();
     QTRY_COMPARE(later.destroyed.load(), 1);
     QVERIFY(!later.destroyedInHandler);
 }
 
 void TestDeferredDelete::withoutInstallItIsDeleteLater()
 {
-    Worker worker(false);
-    std::atomic<bool> inHandler{false};
-    std::atomic<bool> aliveAtEnd{false};
+    Probe probe(false);
     std::atomic<bool> aliveAfterFlush{false};
-    Watch watch;
-    worker.run([&] {
-        inHandler = true;
-        auto *object = new QObject;
-        watch.watch(object, &inHandler);
-        const QPointer<QObject> guard(object);
-        DeferredDelete::deleteSoon(object);
-        DeferredDelete::flush(); // nothing of this thread's is queued with the reaper
-        aliveAfterFlush = !guard.isNull();
-        QCoreApplication::sendPostedEvents(); // a deleteLater() waits for the loop, too
-        aliveAtEnd = !guard.isNull();
-        inHandler = false;
+    probe.worker.run([&] {
+        probe.deleteOneSoon([&](const QPointer<QObject> &guard) {
+            DeferredDelete::flush(); // nothing of this thread's is queued with the reaper
+            aliveAfterFlush = !guard.isNull();
+            QCoreApplication::sendPostedEvents(); // a deleteLater() waits for the loop, too
+        });
     });
     QVERIFY(aliveAfterFlush);
-    QVERIFY(aliveAtEnd);
+    QVERIFY(probe.aliveAtEnd);
     // deleteLater() posts an event: the loop wakes for it, nothing else needs to happen.
-    QTRY_COMPARE(watch.destroyed.load(), 1);
-    QVERIFY(!watch.destroyedInHandler);
-    QCOMPARE(watch.destroyedIn.load(), worker.thread());
+    QTRY_COMPARE(probe.watch.destroyed.load(), 1);
+    verifyDeletedOnceAfterTheHandler(probe);
 }
 
 void TestDeferredDelete::mainThreadIsDeleteLater()
