@@ -336,7 +336,11 @@ void TestSessionRegistry::stopEndsStreamAndAbortsUpstream()
 
     QVERIFY(!rig.registry.stopRequest(QStringLiteral("chatcmpl-unknown")));
     QVERIFY(rig.registry.stopRequest(id));
-    QCOMPARE(rig.registry.request(id).state, RequestSnapshot::State::Stopping);
+    // Stopping until the worker thread has ended it, which may already have happened.
+    const RequestSnapshot::State afterStop = rig.registry.request(id).state;
+    QVERIFY2(afterStop == RequestSnapshot::State::Stopping ||
+                 afterStop == RequestSnapshot::State::Stopped,
+             qPrintable(QString::number(int(afterStop))));
     QVERIFY(client.waitForComplete(10'000));
     const QList<QByteArray> events = client.current().events();
     QVERIFY(!events.isEmpty());
