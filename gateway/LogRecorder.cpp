@@ -40,16 +40,24 @@ LogRecord::Usage usageOf(QByteArrayView usage)
 }
 
 // choices[0].message of a chat.completion, as raw JSON text.
-std::optional<QByteArrayView> completionMessage(const QByteArray &completion)
+// choices[0].message and usage of a chat.completion, as raw JSON text, in one pass over it.
+struct RawCompletion
+{
+    std::optional<QByteArrayView> message;
+    std::optional<QByteArrayView> usage;
+};
+
+RawCompletion rawCompletion(const QByteArray &completion)
 {
     if (completion.isEmpty())
-        return std::nullopt;
-    const auto choices = JsonSplice::objectValue(completion, "choices");
-    const auto first = choices ? JsonSplice::arrayElement(*choices, 0) : std::nullopt;
+        return {};
+    std::optional<QByteArrayView> top[2]; // choices, usage
+    JsonSplice::objectValues(completion, {"choices", "usage"}, top);
+    const auto first = top[0] ? JsonSplice::arrayElement(*top[0], 0) : std::nullopt;
     const auto message = first ? JsonSplice::objectValue(*first, "message") : std::nullopt;
     if (!message || !message->startsWith('{'))
-        return std::nullopt;
-    return message;
+        return {};
+    return {message, top[1]};
 }
 
 } // namespace
@@ -83,12 +91,12 @@ LogRecord LogRecorder::toRecord(const RequestSummary &summary)
     if (!summary.streamed.isEmpty()) {
         r.response = summary.streamed.message();
         r.usage = usageOf(summary.streamed.usage());
-    } else if (const auto message = completionMessage(summary.completionJson)) {
+    } else if (const RawCompletion raw = rawCompletion(summary.completionJson); raw.message) {
         // A relayed answer: its message as the upstream wrote it, and only its small usage
-        // object parsed.
-        r.rawResponse = message->toByteArray();
-        if (const auto usage = JsonSplice::objectValue(summary.completionJson, "usage"))
-            r.usage = usageOf(*usage);
+        // object read.
+        r.rawResponse = raw.message->toByteArray();
+        if (raw.usage)
+            r.usage = usageOf(*raw.usage);
     } else if (!summary.completionJson.isEmpty()) {
         const QJsonObject completion = QJsonDocument::fromJson(summary.completionJson).object();
         const QJsonObject choice =
