@@ -82,6 +82,17 @@ void HttpConnection::onReadyRead()
         onDisconnected();
         return;
     }
+    if (m_state == State::Closing) {
+        m_buffer.clear(); // nothing more is read from a connection being closed
+        return;
+    }
+    // While a request is answered, what follows it waits here (pipelining). A client that keeps
+    // sending is cut off rather than buffered without end.
+    if (m_state == State::Dispatched &&
+        m_buffer.size() > m_limits.maxHeaderBytes + m_limits.maxBodyBytes) {
+        close();
+        return;
+    }
     processBuffer();
 }
 

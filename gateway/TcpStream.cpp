@@ -84,6 +84,9 @@ TcpStream::TcpStream(QObject *parent)
 
 TcpStream::~TcpStream()
 {
+    // The notifiers leave the dispatcher before their descriptor is closed (and possibly reused).
+    delete m_readNotifier;
+    delete m_writeNotifier;
     if (m_fd >= 0)
         ::close(m_fd);
 }

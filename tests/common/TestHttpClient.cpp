@@ -199,3 +199,16 @@ void TestHttpClient::closeConnection()
     m_socket->deleteLater();
     m_socket = nullptr;
 }
+
+void TestHttpClient::sendRaw(const QByteArray &bytes)
+{
+    if (m_socket) {
+        m_socket->write(bytes);
+        m_socket->flush();
+    }
+}
+
+bool TestHttpClient::isConnected() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}

@@ -50,6 +50,9 @@ public:
     bool waitForComplete(int timeoutMs = 10'000);
     const TestResponse &current() const { return m_response; }
     void closeConnection();
+    // Writes bytes on the open connection as they are (after a request has started).
+    void sendRaw(const QByteArray &bytes);
+    bool isConnected() const;
 
     static QByteArray defaultToken() { return QByteArrayLiteral("pt_test_token_0123456789"); }
 

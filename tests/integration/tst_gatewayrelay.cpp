@@ -48,6 +48,7 @@ private slots:
     void midStreamFailure();
     void clientDisconnectAbortsUpstream_data();
     void clientDisconnectAbortsUpstream();
+    void clientFloodDuringStreamIsCutOff();
     void redirectNotFollowed();
     void keepAliveComment();
     void garbageFromUpstream();
@@ -258,6 +259,34 @@ void TestGatewayRelay::clientDisconnectAbortsUpstream()
         QTRY_COMPARE(m_upstream->requestCount(), 1);
     client.closeConnection();
     QVERIFY(gone.wait(3000) || gone.size() > 0);
+    QTRY_COMPARE(f.observer.finished().size(), 1);
+    QVERIFY(f.observer.finished().constFirst().clientGone);
+}
+
+// A client that keeps sending while its request is answered is not buffered without end: past a
+// request's worth of bytes (head and body limits) the connection is closed and the upstream
+// call aborted.
+void TestGatewayRelay::clientFloodDuringStreamIsCutOff()
+{
+    Fake::Script script = Fake::chunked(200, {sseChunk("first")});
+    script.removeLast();
+    script.append(Fake::stall());
+    m_upstream->setScript(script);
+    GatewayFixture f;
+    QVERIFY(startGateway(f, QJsonObject{{QStringLiteral("limits"),
+                                         QJsonObject{{QStringLiteral("maxBodyBytes"), 1024},
+                                                     {QStringLiteral("maxHeaderBytes"), 1024}}}}));
+    TestHttpClient client(f.port());
+    QSignalSpy gone(m_upstream.get(), &Fake::clientDisconnected);
+    client.startStream("/v1/chat/completions", chat(true), kAuth);
+    QVERIFY(client.waitForBody("first"));
+    client.sendRaw(QByteArray(1000, 'x')); // less than the limits: kept for later
+    QTest::qWait(100);
+    QVERIFY(client.isConnected());
+    QCOMPARE(gone.size(), 0);
+    client.sendRaw(QByteArray(4000, 'x'));
+    QVERIFY(gone.wait(3000) || gone.size() > 0);
+    QTRY_VERIFY(!client.isConnected());
     QTRY_COMPARE(f.observer.finished().size(), 1);
     QVERIFY(f.observer.finished().constFirst().clientGone);
 }
