@@ -1,5 +1,6 @@
 #include "Redactor.h"
 
+#include <QByteArrayMatcher>
 #include <QJsonDocument>
 #include <QLatin1StringView>
 #include <QRegularExpression>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace portico {
 
@@ -52,27 +54,62 @@ bool isValueChar(char16_t c)
            c != u'\\';
 }
 
-bool startsWithLatin1(QStringView text, qsizetype at, QLatin1StringView word,
+// The shapes are looked for in UTF-16 text (QStringView) or in pure ASCII bytes (QByteArrayView:
+// a JSON line without a byte above 0x7F). Every anchor, name and key character is ASCII, so the
+// two read alike unit by unit.
+char16_t unit(QStringView text, qsizetype i)
+{
+    return text[i].unicode();
+}
+
+char16_t unit(QByteArrayView text, qsizetype i)
+{
+    return static_cast<unsigned char>(text[i]);
+}
+
+bool equalsLatin1(QStringView text, QLatin1StringView word, Qt::CaseSensitivity cs)
+{
+    return text.compare(word, cs) == 0;
+}
+
+bool equalsLatin1(QByteArrayView text, QLatin1StringView word, Qt::CaseSensitivity cs)
+{
+    return text.compare(QByteArrayView(word.data(), word.size()), cs) == 0;
+}
+
+bool isLetterOrNumber(QStringView text, qsizetype i)
+{
+    return text[i].isLetterOrNumber();
+}
+
+bool isLetterOrNumber(QByteArrayView text, qsizetype i)
+{
+    const char c = text[i];
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+template<typename View>
+bool startsWithLatin1(View text, qsizetype at, QLatin1StringView word,
                       Qt::CaseSensitivity cs = Qt::CaseSensitive)
 {
     return at >= 0 && at + word.size() <= text.size() &&
-           text.sliced(at, word.size()).compare(word, cs) == 0;
+           equalsLatin1(text.sliced(at, word.size()), word, cs);
 }
 
-qsizetype runEnd(QStringView text, qsizetype from, bool (*accept)(char16_t))
+template<typename View> qsizetype runEnd(View text, qsizetype from, bool (*accept)(char16_t))
 {
-    while (from < text.size() && accept(text[from].unicode()))
+    while (from < text.size() && accept(unit(text, from)))
         ++from;
     return from;
 }
 
 // A key shape: `prefix` ends at `sep` (the '-' or '_'), starts a word, and is followed by at
 // least `minRun` token characters.
-bool keyAt(QStringView text, qsizetype sep, QLatin1StringView prefix, int minRun, Range *out)
+template<typename View>
+bool keyAt(View text, qsizetype sep, QLatin1StringView prefix, int minRun, Range *out)
 {
     const qsizetype start = sep + 1 - prefix.size();
-    if (!startsWithLatin1(text, start, prefix) ||
-        (start > 0 && isTokenChar(text[start - 1].unicode())))
+    if (!startsWithLatin1(text, start, prefix) || (start > 0 && isTokenChar(unit(text, start - 1))))
         return false;
     const qsizetype end = runEnd(text, sep + 1, isTokenChar);
     if (end - sep - 1 < minRun)
@@ -82,19 +119,20 @@ bool keyAt(QStringView text, qsizetype sep, QLatin1StringView prefix, int minRun
 }
 
 // "name: value", "name=value", "name": "value" with `sep` at the ':' or '='.
-bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
+template<typename View> bool credentialValueAt(View text, qsizetype sep, Range *out)
 {
     qsizetype i = sep;
-    while (i > 0 && isSpace(text[i - 1].unicode()))
+    while (i > 0 && isSpace(unit(text, i - 1)))
         --i;
-    if (i > 0 && (text[i - 1] == u'"' || text[i - 1] == u'\''))
+    if (i > 0 && (unit(text, i - 1) == u'"' || unit(text, i - 1) == u'\''))
         --i;
     const qsizetype nameEnd = i;
     // Every credential name is 6 to 14 characters and ends in d, n, t or y: most keys of a JSON
     // text ("role", "content", "model") are ruled out here, before the walk and comparisons below.
     if (nameEnd < 6)
         return false;
-    switch (text[nameEnd - 1].unicode() | 0x20) {
+    const char16_t last = unit(text, nameEnd - 1) | 0x20;
+    switch (last) {
     case u'd':
     case u'n':
     case u't':
@@ -103,19 +141,19 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
     default:
         return false;
     }
-    while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(text[i - 1].unicode()))
+    while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(unit(text, i - 1)))
         --i;
-    const QStringView name = text.sliced(i, nameEnd - i);
+    const View name = text.sliced(i, nameEnd - i);
     if (name.size() < 6)
         return false;
     bool known = false;
-    const char16_t last = name.back().toLower().unicode();
     for (const char *n : CredentialNames) {
         const QLatin1StringView cn(n);
         if (cn.back() != last)
             continue; // most names are ruled out by their last letter, without a comparison
-        if (name.endsWith(cn, Qt::CaseInsensitive) &&
-            (name.size() == cn.size() || !text[nameEnd - cn.size() - 1].isLetterOrNumber())) {
+        if (name.size() >= cn.size() &&
+            equalsLatin1(name.sliced(name.size() - cn.size()), cn, Qt::CaseInsensitive) &&
+            (name.size() == cn.size() || !isLetterOrNumber(text, nameEnd - cn.size() - 1))) {
             known = true;
             break;
         }
@@ -123,12 +161,12 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
     if (!known)
         return false;
     qsizetype v = runEnd(text, sep + 1, isSpace);
-    if (v < text.size() && (text[v] == u'"' || text[v] == u'\''))
+    if (v < text.size() && (unit(text, v) == u'"' || unit(text, v) == u'\''))
         ++v;
     for (const char *scheme : {"bearer", "basic", "token"}) {
         const QLatin1StringView s(scheme);
         if (startsWithLatin1(text, v, s, Qt::CaseInsensitive) && v + s.size() < text.size() &&
-            isSpace(text[v + s.size()].unicode())) {
+            isSpace(unit(text, v + s.size()))) {
             v = runEnd(text, v + s.size(), isSpace);
             break;
         }
@@ -142,7 +180,7 @@ bool credentialValueAt(QStringView text, qsizetype sep, Range *out)
 
 // One pass for the credential shapes that have an anchor character: key prefixes ("sk-",
 // "pt_", "gsk_", "xai-", "AIza") and header-like names before ':' or '='.
-void scanShapes(QStringView text, QList<Range> *ranges)
+template<typename View> void scanShapes(View text, QList<Range> *ranges)
 {
     // Most characters start no shape: a table lookup skips them. A shape is looked at only when
     // the character before its anchor fits too ('k' of "sk-", 't' of "pt_"...), so the ids and
@@ -154,12 +192,11 @@ void scanShapes(QStringView text, QList<Range> *ranges)
         return table;
     }();
     const qsizetype n = text.size();
-    const QChar *const p = text.data();
     for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = p[i].unicode();
+        const char16_t c = unit(text, i);
         if (c >= 128 || !anchors[c])
             continue;
-        const char16_t before = i > 0 ? p[i - 1].unicode() : u'\0';
+        const char16_t before = i > 0 ? unit(text, i - 1) : u'\0';
         Range r{};
         bool found = false;
         switch (c) {
@@ -172,7 +209,8 @@ void scanShapes(QStringView text, QList<Range> *ranges)
                     (before == u'k' && keyAt(text, i, QLatin1StringView("gsk_"), 16, &r));
             break;
         case u'A':
-            found = i + 3 < n && p[i + 1] == u'I' && p[i + 2] == u'z' && p[i + 3] == u'a' &&
+            found = i + 3 < n && unit(text, i + 1) == u'I' && unit(text, i + 2) == u'z' &&
+                    unit(text, i + 3) == u'a' &&
                     keyAt(text, i + 3, QLatin1StringView("AIza"), 30, &r);
             break;
         default: // ':' and '='
@@ -201,18 +239,70 @@ bool isSensitiveKey(const QString &key)
 
 // Whether `text` holds "bearer" in any case: without it (and without a literal secret) the
 // regular expression cannot match, and most texts are spared it.
-bool mentionsBearer(QStringView text)
+template<typename View> bool mentionsBearer(View text)
 {
     static constexpr char16_t word[] = u"bearer";
     const qsizetype n = text.size() - 5;
     for (qsizetype i = 0; i < n; ++i) {
-        if ((text[i].unicode() | 0x20) != u'b')
+        if ((unit(text, i) | 0x20) != u'b')
             continue;
         qsizetype k = 1;
-        while (k < 6 && (text[i + k].unicode() | 0x20) == word[k])
+        while (k < 6 && (unit(text, i + k) | 0x20) == word[k])
             ++k;
         if (k == 6)
             return true;
+    }
+    return false;
+}
+
+// Eight bytes at a time: these two run over every session-log line.
+quint64 load8(const char *p)
+{
+    quint64 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+constexpr quint64 Ones = 0x0101010101010101ULL;
+constexpr quint64 Highs = 0x8080808080808080ULL;
+
+bool isAscii(QByteArrayView text)
+{
+    const char *p = text.data();
+    const char *const end = p + text.size();
+    quint64 any = 0;
+    for (; end - p >= 8; p += 8)
+        any |= load8(p);
+    for (; p < end; ++p)
+        any |= static_cast<unsigned char>(*p);
+    return !(any & Highs);
+}
+
+// mentionsBearer() for ASCII bytes: aligned words of eight bytes without a 'b' or 'B' are skipped
+// whole.
+bool mentionsBearer(QByteArrayView text)
+{
+    const char *const data = text.data();
+    const qsizetype n = text.size();
+    const auto cleanWord = [data](qsizetype at) {
+        // No zero byte in (v | 0x20) ^ "bbbbbbbb": no byte is 'b' or 'B'.
+        const quint64 x = (load8(data + at) | (Ones * 0x20)) ^ (Ones * 'b');
+        return !((x - Ones) & ~x & Highs);
+    };
+    qsizetype i = 0;
+    while (i + 6 <= n) {
+        if (i % 8 == 0 && i + 8 <= n && cleanWord(i)) {
+            i += 8;
+            continue;
+        }
+        if ((data[i] | 0x20) == 'b') {
+            qsizetype k = 1;
+            while (k < 6 && (data[i + k] | 0x20) == "bearer"[k])
+                ++k;
+            if (k == 6)
+                return true;
+        }
+        ++i;
     }
     return false;
 }
@@ -221,8 +311,9 @@ bool mentionsBearer(QStringView text)
 
 struct Redactor::Data
 {
-    QList<QStringMatcher> literals; // the literal secrets, each spelling
-    QRegularExpression pattern;     // the literal secrets and Bearer tokens
+    QList<QByteArrayMatcher> asciiLiterals; // the literal secrets that are ASCII, as bytes
+    QList<QStringMatcher> literals;         // the literal secrets, each spelling
+    QRegularExpression pattern;             // the literal secrets and Bearer tokens
     int minLength = MinGenericLength;
     int secretCount = 0;
 };
@@ -251,6 +342,8 @@ Redactor::Redactor(const QStringList &secrets)
     QString pattern;
     for (const QString &s : std::as_const(literals)) {
         data->literals.append(QStringMatcher(s));
+        if (isAscii(s.toUtf8()))
+            data->asciiLiterals.append(QByteArrayMatcher(s.toLatin1()));
         pattern += QRegularExpression::escape(s) + QLatin1Char('|');
         data->minLength = std::min<int>(data->minLength, s.size());
     }
@@ -269,12 +362,13 @@ int Redactor::secretCount() const
 
 namespace {
 
-// Replaces the ranges (in any order, possibly overlapping) with the placeholder.
-QString replaceRanges(const QString &text, QList<Range> ranges, bool *changed)
+// Replaces the ranges (in any order, possibly overlapping) with the placeholder: `Out` is
+// QString for UTF-16 text, QByteArray for ASCII bytes.
+template<typename Out, typename View> Out replaceRanges(View text, QList<Range> ranges)
 {
     std::sort(ranges.begin(), ranges.end(),
               [](const Range &a, const Range &b) { return a.start < b.start; });
-    QString out;
+    Out out;
     out.reserve(text.size());
     qsizetype pos = 0;
     for (qsizetype i = 0; i < ranges.size();) {
@@ -283,12 +377,11 @@ QString replaceRanges(const QString &text, QList<Range> ranges, bool *changed)
         // Overlapping finds become one.
         for (++i; i < ranges.size() && ranges.at(i).start < end; ++i)
             end = std::max(end, ranges.at(i).end);
-        out += QStringView(text).sliced(pos, start - pos);
-        out += Redactor::placeholder();
+        out += text.sliced(pos, start - pos);
+        out += QLatin1StringView("[REDACTED]"); // Redactor::placeholder()
         pos = end;
     }
-    out += QStringView(text).sliced(pos);
-    *changed = true;
+    out += text.sliced(pos);
     return out;
 }
 
@@ -307,7 +400,8 @@ QString Redactor::redactString(const QString &text, bool *changed) const
         scanShapes(text, &ranges);
         if (ranges.isEmpty())
             return text;
-        return replaceRanges(text, std::move(ranges), changed);
+        *changed = true;
+        return replaceRanges<QString>(QStringView(text), std::move(ranges));
     }
     QRegularExpressionMatchIterator it = d->pattern.globalMatch(text);
     if (!it.isValid()) {
@@ -326,7 +420,8 @@ QString Redactor::redactString(const QString &text, bool *changed) const
     scanShapes(text, &ranges);
     if (ranges.isEmpty())
         return text;
-    return replaceRanges(text, std::move(ranges), changed);
+    *changed = true;
+    return replaceRanges<QString>(QStringView(text), std::move(ranges));
 }
 
 QString Redactor::redact(const QString &text) const
@@ -427,6 +522,19 @@ QJsonArray Redactor::redact(const QJsonArray &array) const
 
 QByteArray Redactor::redactJsonText(const QByteArray &json) const
 {
+    // A line of ASCII (most are: JSON escapes what it must) that names no Bearer token and no
+    // secret is scanned as it is, with no conversion to UTF-16 and back.
+    if (json.size() < d->minLength)
+        return json;
+    if (isAscii(json) && !mentionsBearer(QByteArrayView(json)) &&
+        std::none_of(d->asciiLiterals.cbegin(), d->asciiLiterals.cend(),
+                     [&json](const QByteArrayMatcher &m) { return m.indexIn(json) >= 0; })) {
+        QList<Range> ranges;
+        scanShapes(QByteArrayView(json), &ranges);
+        return ranges.isEmpty()
+                   ? json
+                   : replaceRanges<QByteArray>(QByteArrayView(json), std::move(ranges));
+    }
     bool changed = false;
     const QString text = redactString(QString::fromUtf8(json), &changed);
     return changed ? text.toUtf8() : json;

@@ -17,6 +17,7 @@ private slots:
     void redactsText_data();
     void redactsText();
     void cleanTextIsNotCopied();
+    void bearerFoundAtAnyOffset();
     void redactsJsonEverywhere();
     void leavesOtherJsonAlone();
     void illFormedUtf16StillRedacted();
@@ -79,6 +80,19 @@ void TestRedactor::redactsText_data()
     QTest::newRow("google key") << none
                                 << QStringLiteral("k=AIzaSyA1234567890abcdefghijklmnopqrstu")
                                 << QStringLiteral("k=[REDACTED]");
+    QTest::newRow("xai- key") << none << QStringLiteral("key xai-AbCdEf0123456789xyz end")
+                              << QStringLiteral("key [REDACTED] end");
+    QTest::newRow("gsk_ key") << none << QStringLiteral("(gsk_AbCdEf0123456789xyz)")
+                              << QStringLiteral("([REDACTED])");
+    QTest::newRow("name inside a longer word")
+        << none << QStringLiteral("mypassword: hunter2") << QStringLiteral("mypassword: hunter2");
+    QTest::newRow("name after a dash") << none << QStringLiteral("x-my-api-key: 0123456789")
+                                       << QStringLiteral("x-my-api-key: [REDACTED]");
+    QTest::newRow("token scheme in json")
+        << none << QStringLiteral(R"({"authorization":"Token abcdef123456"})")
+        << QStringLiteral(R"({"authorization":"Token [REDACTED]"})");
+    QTest::newRow("non-ascii text") << none << QStringLiteral("clé: x, password=héllo-wörld")
+                                    << QStringLiteral("clé: x, password=[REDACTED]");
     const QString harmless = QStringLiteral(
         "sk-learn is a library; the password is required; a bearer of news; risk-free; "
         "task-0123456789abcdefgh; api keys are secret");
@@ -94,6 +108,25 @@ void TestRedactor::redactsText()
     QCOMPARE(redactor.redact(input), expected);
     // Idempotent: redacting again changes nothing.
     QCOMPARE(redactor.redact(expected), expected);
+    // The same on UTF-8 bytes (ASCII lines are scanned without a conversion to UTF-16).
+    QCOMPARE(redactor.redactJsonText(input.toUtf8()), expected.toUtf8());
+}
+
+// The byte path looks for "bearer" eight bytes at a time: at every alignment, in any case, after
+// other b's that start no "bearer".
+void TestRedactor::bearerFoundAtAnyOffset()
+{
+    const Redactor redactor;
+    for (int pad = 0; pad < 33; ++pad) {
+        const QByteArray padding = QByteArray("b.......B.......beare.......bx..").left(pad);
+        for (const char *scheme : {"Bearer", "bearer", "BEARER"}) {
+            const QByteArray text =
+                "{\"x\":\"" + padding + ' ' + scheme + " abcdefgh12345678\"}";
+            const QByteArray expected =
+                "{\"x\":\"" + padding + ' ' + scheme + " [REDACTED]\"}";
+            QCOMPARE(redactor.redactJsonText(text), expected);
+        }
+    }
 }
 
 void TestRedactor::cleanTextIsNotCopied()
