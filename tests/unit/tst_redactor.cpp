@@ -120,10 +120,8 @@ void TestRedactor::bearerFoundAtAnyOffset()
     for (int pad = 0; pad < 33; ++pad) {
         const QByteArray padding = QByteArray("b.......B.......beare.......bx..").left(pad);
         for (const char *scheme : {"Bearer", "bearer", "BEARER"}) {
-            const QByteArray text =
-                "{\"x\":\"" + padding + ' ' + scheme + " abcdefgh12345678\"}";
-            const QByteArray expected =
-                "{\"x\":\"" + padding + ' ' + scheme + " [REDACTED]\"}";
+            const QByteArray text = "{\"x\":\"" + padding + ' ' + scheme + " abcdefgh12345678\"}";
+            const QByteArray expected = "{\"x\":\"" + padding + ' ' + scheme + " [REDACTED]\"}";
             QCOMPARE(redactor.redactJsonText(text), expected);
         }
     }
