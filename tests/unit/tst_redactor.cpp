@@ -18,6 +18,7 @@ private slots:
     void redactsText();
     void cleanTextIsNotCopied();
     void bearerFoundAtAnyOffset();
+    void shapesFoundAtAnyOffset();
     void redactsJsonEverywhere();
     void leavesOtherJsonAlone();
     void illFormedUtf16StillRedacted();
@@ -114,6 +115,37 @@ void TestRedactor::redactsText()
 
 // The byte path looks for "bearer" eight bytes at a time: at every alignment, in any case, after
 // other b's that start no "bearer".
+// The byte scan looks at sixteen bytes at a time: each shape, one after another or two close
+// together, is found wherever it falls against those blocks, as the UTF-16 scan finds it.
+void TestRedactor::shapesFoundAtAnyOffset()
+{
+    const Redactor redactor;
+    const QList<QByteArray> shapes = {"sk-abcdefghijklmnop1234",
+                                      "xai-ABCDEFGHIJKLMNOP5678",
+                                      "pt_abcdefghijklmnopq",
+                                      "gsk_abcdefghijklmnopq",
+                                      "AIzaSyA1234567890abcdefghijklmnopqrst",
+                                      "password=hunter2hunter2",
+                                      "apikey=abc",
+                                      "x-api-key: k3yk3yk3y",
+                                      "\\\"api_key\\\": \\\"v4lu3v4lu3\\\""};
+    for (int pad = 0; pad < 40; ++pad) {
+        // Anchor characters in the padding that start no shape ("chatcmpl-", "a_b", "Ax").
+        const QByteArray padding =
+            QByteArray("chatcmpl-x a_b Ax=1 :: ok-- __ Az k- t_ i-").left(pad);
+        for (const QByteArray &shape : shapes) {
+            for (const QByteArray &between : {QByteArray(" "), QByteArray(" and then, ")}) {
+                const QByteArray text =
+                    "{\"x\":\"" + padding + ' ' + shape + between + shape + " end\"}";
+                const QByteArray bytes = redactor.redactJsonText(text);
+                const QString reference = redactor.redact(QString::fromUtf8(text));
+                QCOMPARE(bytes, reference.toUtf8());
+                QVERIFY2(bytes.count("[REDACTED]") == 2, bytes.constData());
+            }
+        }
+    }
+}
+
 void TestRedactor::bearerFoundAtAnyOffset()
 {
     const Redactor redactor;
