@@ -54,6 +54,24 @@ QString deriveSessionKey(const QString &agentId, const QString &user)
     return QStringLiteral("user-") + QString::fromLatin1(hash.result().toHex().left(32));
 }
 
+// "req-" and 32 random hex digits. Written out by hand: QString::arg() twice cost more than the
+// rest of the resolution.
+QString requestSessionKey()
+{
+    quint64 random[2];
+    QRandomGenerator::global()->fillRange(random);
+    static constexpr char16_t digits[] = u"0123456789abcdef";
+    QString key(4 + 32, Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(key.data());
+    for (const char16_t c : {u'r', u'e', u'q', u'-'})
+        *out++ = c;
+    for (const quint64 word : random) {
+        for (int shift = 60; shift >= 0; shift -= 4)
+            *out++ = digits[(word >> shift) & 0xf];
+    }
+    return key;
+}
+
 } // namespace
 
 QString agentFromModel(const QString &model)
@@ -157,11 +175,7 @@ std::optional<Resolution> resolve(const QString &model, const QString &user,
     } else if (!user.isEmpty()) {
         r->sessionKey = deriveSessionKey(r->agentId.isEmpty() ? r->providerId : r->agentId, user);
     } else {
-        const quint64 a = QRandomGenerator::global()->generate64();
-        const quint64 b = QRandomGenerator::global()->generate64();
-        r->sessionKey = QStringLiteral("req-%1%2")
-                            .arg(a, 16, 16, QLatin1Char('0'))
-                            .arg(b, 16, 16, QLatin1Char('0'));
+        r->sessionKey = requestSessionKey();
     }
     return r;
 }

@@ -117,7 +117,7 @@ void GatewayService::reject(const HttpRequest &request, HttpResponder *responder
 {
     if (RequestObserver *observer = m_observer.load())
         observer->requestRejected(request.method, request.path, error.status, error.message,
-                                  request.peer.toString());
+                                  request.peerString());
     sendError(responder, error, std::move(headers));
 }
 
@@ -145,7 +145,7 @@ void GatewayService::route(HttpRequest &&request, HttpResponder *responder)
         if (RequestObserver *observer = m_observer.load())
             observer->requestRejected(request.method, request.path, 404,
                                       QStringLiteral("not found or endpoint disabled"),
-                                      request.peer.toString());
+                                      request.peerString());
         return responder->respond(404, kJson, disabledBody());
     }
 
@@ -287,7 +287,7 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     info.requestedModel = chat->model;
     info.clientName = *client;
     info.user = chat->user;
-    info.peer = request.peer.toString();
+    info.peer = request.peerString();
     info.stream = chat->stream;
     info.startedMs = QDateTime::currentMSecsSinceEpoch();
     if (observer && observer->wantsContent()) {

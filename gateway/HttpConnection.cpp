@@ -13,12 +13,6 @@ namespace portico {
 
 namespace {
 
-bool isTokenChar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
-
 bool hasToken(QByteArrayView list, QByteArrayView token)
 {
     for (QByteArrayView part : QByteArray(list.toByteArray()).split(',')) {
@@ -112,7 +106,7 @@ void HttpConnection::processBuffer()
             if (m_buffer.isEmpty())
                 break;
             m_state = State::Head;
-            armTimer(m_limits.headerTimeoutMs);
+            m_headerTimerArmed = false;
         }
         if (m_state == State::Head) {
             const auto *found = static_cast<const char *>(
@@ -142,6 +136,14 @@ void HttpConnection::processBuffer()
             dispatch();
         }
     }
+    // A request that has to wait for more bytes gets the header timeout, counted from its first
+    // bytes and never extended. One that arrived whole (nearly all) goes without: the timer is
+    // then left as it was, not stopped and started again for every request.
+    if ((m_state == State::Head || m_state == State::Body || m_state == State::ChunkedBody) &&
+        !m_headerTimerArmed) {
+        m_headerTimerArmed = true;
+        armTimer(m_limits.headerTimeoutMs);
+    }
     m_inProcess = false;
 }
 
@@ -160,7 +162,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     const QByteArrayView target = requestLine.sliced(sp1 + 1, sp2 - sp1 - 1);
     const QByteArrayView version = requestLine.sliced(sp2 + 1);
     for (char c : method) {
-        if (!isTokenChar(c)) {
+        if (!isHttpTokenChar(c)) {
             reject(400, "Malformed request method.");
             return false;
         }
@@ -180,7 +182,10 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     m_request.path = (q < 0 ? target : target.first(q)).toByteArray();
     if (q >= 0)
         m_request.query = target.sliced(q + 1).toByteArray();
+    if (m_peerText.isEmpty())
+        m_peerText = m_socket->peerAddress().toString();
     m_request.peer = m_socket->peerAddress();
+    m_request.peerText = m_peerText;
 
     qsizetype pos = lineEnd < 0 ? head.size() : lineEnd + 2;
     bool haveLength = false;
@@ -215,7 +220,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         }
         QByteArray name = line.first(colon).toByteArray();
         for (char c : name) {
-            if (!isTokenChar(c)) {
+            if (!isHttpTokenChar(c)) {
                 reject(400, "Malformed header name.");
                 return false;
             }
@@ -242,7 +247,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         } else if (name == "expect") {
             expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
-        m_request.headers.append({name, value});
+        m_request.headers.append({std::move(name), value});
     }
     if (chunked && haveLength) {
         reject(400, "Content-Length and Transfer-Encoding together are not allowed.");
@@ -313,8 +318,9 @@ bool HttpConnection::readChunkedBody()
 
 void HttpConnection::dispatch()
 {
+    // The timer may still run (keep-alive or header timeout): it finds the request dispatched
+    // and does nothing; the response's end arms the keep-alive timeout again.
     m_state = State::Dispatched;
-    m_timer.stop();
     m_responder = new HttpResponder(this, m_request.method == "HEAD", m_keepAlive);
     HttpResponder *responder = m_responder;
     m_handler(std::move(m_request), responder);

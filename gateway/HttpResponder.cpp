@@ -2,6 +2,9 @@
 
 #include "HttpConnection.h"
 
+#include <charconv>
+#include <cstring>
+
 namespace portico {
 
 const char *httpReasonPhrase(int status)
@@ -71,24 +74,41 @@ HttpResponder::HttpResponder(HttpConnection *connection, bool head, bool keepAli
     , m_keepAlive(keepAlive)
 {}
 
-QByteArray HttpResponder::head(int status, const HeaderList &headers,
-                               const QByteArray &framing) const
+QByteArray HttpResponder::message(int status, const HeaderList &headers, QByteArrayView framing,
+                                  QByteArrayView body) const
 {
-    QByteArray out;
-    out.reserve(256);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += httpReasonPhrase(status);
-    out += "\r\n";
+    char code[16];
+    const QByteArrayView statusCode(code,
+                                    std::to_chars(code, code + sizeof code, status).ptr - code);
+    const QByteArrayView reason(httpReasonPhrase(status));
+    const QByteArrayView connection = m_keepAlive ? QByteArrayView("Connection: keep-alive\r\n\r\n")
+                                                  : QByteArrayView("Connection: close\r\n\r\n");
+    qsizetype size = 9 + statusCode.size() + 1 + reason.size() + 2 + framing.size() +
+                     connection.size() + body.size();
+    for (const auto &h : headers)
+        size += h.first.size() + 2 + h.second.size() + 2;
+    QByteArray out(size, Qt::Uninitialized);
+    char *p = out.data();
+    const auto put = [&p](QByteArrayView v) {
+        std::memcpy(p, v.data(), size_t(v.size()));
+        p += v.size();
+    };
+    put("HTTP/1.1 ");
+    put(statusCode);
+    put(" ");
+    put(reason);
+    put("\r\n");
     for (const auto &h : headers) {
-        out += h.first;
-        out += ": ";
-        out += h.second;
-        out += "\r\n";
+        put(h.first);
+        put(": ");
+        put(h.second);
+        put("\r\n");
     }
-    out += framing;
-    out += m_keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    put(framing);
+    put(connection);
+    put(body);
+    if (p != out.data() + out.size())
+        qFatal("HttpResponder: response head size miscounted");
     return out;
 }
 
@@ -98,11 +118,13 @@ void HttpResponder::respond(int status, const HeaderList &headers, const QByteAr
         return;
     m_headersSent = true;
     m_complete = true;
-    QByteArray out =
-        head(status, headers, "Content-Length: " + QByteArray::number(body.size()) + "\r\n");
-    if (!m_head)
-        out += body;
-    m_connection->writeResponse(out, true, m_keepAlive);
+    char framing[48] = "Content-Length: ";
+    char *end = std::to_chars(framing + 16, framing + sizeof framing - 2, body.size()).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    m_connection->writeResponse(message(status, headers, QByteArrayView(framing, end - framing),
+                                        m_head ? QByteArrayView() : QByteArrayView(body)),
+                                true, m_keepAlive);
 }
 
 void HttpResponder::beginChunked(int status, const HeaderList &headers)
@@ -112,11 +134,11 @@ void HttpResponder::beginChunked(int status, const HeaderList &headers)
     m_headersSent = true;
     if (m_head) {
         m_complete = true;
-        m_connection->writeResponse(head(status, headers, "Content-Length: 0\r\n"), true,
+        m_connection->writeResponse(message(status, headers, "Content-Length: 0\r\n"), true,
                                     m_keepAlive);
         return;
     }
-    m_connection->writeResponse(head(status, headers, "Transfer-Encoding: chunked\r\n"), false,
+    m_connection->writeResponse(message(status, headers, "Transfer-Encoding: chunked\r\n"), false,
                                 m_keepAlive);
 }
 
@@ -124,12 +146,16 @@ void HttpResponder::writeChunk(const QByteArray &data)
 {
     if (!isOpen() || !m_headersSent || data.isEmpty())
         return;
-    QByteArray frame;
-    frame.reserve(data.size() + 12);
-    frame += QByteArray::number(data.size(), 16);
-    frame += "\r\n";
-    frame += data;
-    frame += "\r\n";
+    char size[24];
+    char *end = std::to_chars(size, size + sizeof size - 2, data.size(), 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    const qsizetype sizeLength = end - size;
+    QByteArray frame(sizeLength + data.size() + 2, Qt::Uninitialized);
+    char *p = frame.data();
+    std::memcpy(p, size, size_t(sizeLength));
+    std::memcpy(p + sizeLength, data.constData(), size_t(data.size()));
+    std::memcpy(p + sizeLength + data.size(), "\r\n", 2);
     m_connection->writeResponse(frame, false, m_keepAlive);
 }
 

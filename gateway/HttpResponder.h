@@ -37,7 +37,10 @@ signals:
 private:
     friend class HttpConnection;
     HttpResponder(HttpConnection *connection, bool head, bool keepAlive);
-    QByteArray head(int status, const HeaderList &headers, const QByteArray &framing) const;
+    // The status line, the headers, `framing` (a Content-Length or Transfer-Encoding line) and
+    // the Connection line, then `body`: sized first and written in one allocation.
+    QByteArray message(int status, const HeaderList &headers, QByteArrayView framing,
+                       QByteArrayView body = {}) const;
     void detach();
 
     HttpConnection *m_connection = nullptr;

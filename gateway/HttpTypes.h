@@ -6,7 +6,27 @@
 #include <QList>
 #include <QPair>
 
+#include <array>
+
 namespace portico {
+
+// RFC 9110 tchar: the characters of a method or a header name. A table, because it is asked of
+// every character of every header of every request and response.
+inline bool isHttpTokenChar(char c)
+{
+    static constexpr auto table = [] {
+        std::array<bool, 256> t{};
+        for (int ch = '0'; ch <= '9'; ++ch)
+            t[size_t(ch)] = true;
+        for (int ch = 'a'; ch <= 'z'; ++ch)
+            t[size_t(ch)] = t[size_t(ch - 'a' + 'A')] = true;
+        for (const char ch :
+             {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~'})
+            t[size_t(static_cast<unsigned char>(ch))] = true;
+        return t;
+    }();
+    return table[static_cast<unsigned char>(c)];
+}
 
 // Header names are stored lower-cased; values as received (trimmed).
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
@@ -38,8 +58,10 @@ struct HttpRequest
     HeaderList headers;
     QByteArray body;
     QHostAddress peer;
+    QString peerText; // peer.toString(), worked out once per connection (may be empty)
 
     QByteArray header(QByteArrayView lowerName) const { return headerValue(headers, lowerName); }
+    QString peerString() const { return peerText.isEmpty() ? peer.toString() : peerText; }
 };
 
 } // namespace portico

@@ -23,8 +23,29 @@ bool isLoopbackName(QByteArrayView host)
 
 } // namespace
 
+// "127.0.0.1:PORT" or "localhost:PORT" naming the port listened on, as nearly every client on
+// this machine sends it: allowed without the copies and the lower-casing of the general check.
+bool isPlainLoopbackHost(QByteArrayView host, quint16 listenPort)
+{
+    const qsizetype colon = host.indexOf(':');
+    if (colon <= 0 || colon + 1 == host.size() || host.size() - colon > 6)
+        return false;
+    const QByteArrayView name = host.first(colon);
+    if (name != "127.0.0.1" && name != "localhost")
+        return false;
+    uint port = 0;
+    for (const char c : host.sliced(colon + 1)) {
+        if (c < '0' || c > '9')
+            return false;
+        port = port * 10 + uint(c - '0');
+    }
+    return port == listenPort;
+}
+
 bool hostAllowed(const QByteArray &rawHost, const GatewayState &state)
 {
+    if (isPlainLoopbackHost(QByteArrayView(rawHost).trimmed(), state.port))
+        return true;
     const QByteArray host = rawHost.trimmed().toLower();
     if (host.isEmpty())
         return false;

@@ -8,6 +8,9 @@
 #include <QThread>
 #include <QThreadStorage>
 
+#include <charconv>
+#include <cstring>
+
 namespace portico {
 
 namespace {
@@ -45,57 +48,79 @@ bool isManagedHeader(QByteArrayView name)
     return is("host") || is("content-length") || is("connection") || is("transfer-encoding");
 }
 
-bool sendsContentLength(const QByteArray &method, const QByteArray &body)
+bool sendsContentLength(QByteArrayView method, const QByteArray &body)
 {
     return !body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH";
 }
 
 // Builds the request head (and inlines a small body) into `exchange`.
-QString buildRequest(const UpstreamRequest &request, const UpstreamHostPool &pool,
-                     UpstreamExchange &exchange)
+QString buildRequest(const UpstreamRequest &request, QByteArrayView target,
+                     const UpstreamHostPool &pool, UpstreamExchange &exchange)
 {
-    const QByteArray method = request.method.isEmpty() ? QByteArrayLiteral("GET") : request.method;
+    const QByteArrayView method =
+        request.method.isEmpty() ? QByteArrayView("GET") : QByteArrayView(request.method);
     if (!isToken(method))
         return QStringLiteral("invalid request method");
-    QByteArray target =
-        request.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
-    if (!target.startsWith('/'))
-        target.prepend('/');
 
     const QByteArray &body = request.body;
     const bool withLength = sendsContentLength(method, body);
-    const QByteArray length = withLength ? QByteArray::number(body.size()) : QByteArray();
+    char lengthDigits[24];
+    const QByteArrayView length(
+        lengthDigits,
+        withLength
+            ? std::to_chars(lengthDigits, lengthDigits + sizeof lengthDigits, body.size()).ptr -
+                  lengthDigits
+            : 0);
     const bool inlineBody = body.size() <= InlineBodyLimit;
 
-    qsizetype size = method.size() + target.size() + pool.hostHeader.size() + 20 + 2;
+    qsizetype size = method.size() + 1 + target.size() + 17 + pool.hostHeader.size() + 2 + 2;
     if (withLength)
-        size += 18 + length.size();
+        size += 16 + length.size() + 2;
     for (const auto &[name, value] : request.headers) {
         if (!isToken(name))
             return QStringLiteral("invalid request header name \"%1\"").arg(QLatin1String(name));
         if (hasLineBreak(value))
             return QStringLiteral("request header %1 contains a line break")
                 .arg(QLatin1String(name));
-        size += name.size() + value.size() + 4;
+        if (!isManagedHeader(name))
+            size += name.size() + 2 + value.size() + 2;
     }
     if (inlineBody)
         size += body.size();
 
-    QByteArray head;
-    head.reserve(size);
-    head.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ");
-    head.append(pool.hostHeader).append("\r\n");
-    if (withLength)
-        head.append("Content-Length: ").append(length).append("\r\n");
-    for (const auto &[name, value] : request.headers) {
-        if (!isManagedHeader(name))
-            head.append(name).append(": ").append(value).append("\r\n");
+    // Sized first, then copied in: one allocation and no growth checks.
+    QByteArray head(size, Qt::Uninitialized);
+    char *p = head.data();
+    const auto put = [&p](QByteArrayView v) {
+        std::memcpy(p, v.data(), size_t(v.size()));
+        p += v.size();
+    };
+    put(method);
+    put(" ");
+    put(target);
+    put(" HTTP/1.1\r\nHost: ");
+    put(pool.hostHeader);
+    put("\r\n");
+    if (withLength) {
+        put("Content-Length: ");
+        put(length);
+        put("\r\n");
     }
-    head.append("\r\n");
+    for (const auto &[name, value] : request.headers) {
+        if (!isManagedHeader(name)) {
+            put(name);
+            put(": ");
+            put(value);
+            put("\r\n");
+        }
+    }
+    put("\r\n");
     if (inlineBody)
-        head.append(body);
+        put(body);
     else
         exchange.body = body;
+    if (p != head.data() + head.size())
+        qFatal("UpstreamClient: request head size miscounted");
     exchange.head = std::move(head);
     exchange.headRequest = method == "HEAD";
     exchange.timeouts = request.timeouts;
@@ -137,7 +162,25 @@ void UpstreamReply::abort()
 
 // ---- UpstreamClient::Private ----
 
-UpstreamHostPool *UpstreamClient::Private::poolFor(const QUrl &url)
+UpstreamHostPool *UpstreamClient::Private::poolFor(const QUrl &url, QByteArray *target)
+{
+    if (lastPool && const_cast<QUrl &>(url).data_ptr() == lastUrl.data_ptr()) {
+        *target = lastTarget;
+        return lastPool;
+    }
+    UpstreamHostPool *const pool = findPool(url);
+    if (!pool)
+        return nullptr;
+    *target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (!target->startsWith('/'))
+        target->prepend('/');
+    lastUrl = url;
+    lastPool = pool;
+    lastTarget = *target;
+    return pool;
+}
+
+UpstreamHostPool *UpstreamClient::Private::findPool(const QUrl &url)
 {
     bool tls = false;
     const QString scheme = url.scheme();
@@ -258,7 +301,8 @@ UpstreamReply *UpstreamClient::send(const UpstreamRequest &request)
                      QStringLiteral("the upstream client was shut down"));
         return reply;
     }
-    UpstreamHostPool *const pool = d->poolFor(request.url);
+    QByteArray target;
+    UpstreamHostPool *const pool = d->poolFor(request.url, &target);
     if (!pool) {
         d->failLater(reply, UpstreamReply::Error::Network,
                      QStringLiteral("unsupported upstream URL \"%1\"")
@@ -266,7 +310,7 @@ UpstreamReply *UpstreamClient::send(const UpstreamRequest &request)
         return reply;
     }
     UpstreamExchange exchange;
-    if (const QString error = buildRequest(request, *pool, exchange); !error.isEmpty()) {
+    if (const QString error = buildRequest(request, target, *pool, exchange); !error.isEmpty()) {
         d->failLater(reply, UpstreamReply::Error::Protocol, error);
         return reply;
     }

@@ -52,7 +52,9 @@ struct UpstreamClient::Private
         : q(client)
     {}
 
-    UpstreamHostPool *poolFor(const QUrl &url);
+    // The pool of `url`'s host and port, and the request target (path and query) to send.
+    UpstreamHostPool *poolFor(const QUrl &url, QByteArray *target);
+    UpstreamHostPool *findPool(const QUrl &url);
     // Starts `exchange` for `reply` on an idle connection of `pool` if there is one (and
     // `mayReuse`), else on a new one.
     void start(UpstreamHostPool *pool, UpstreamReply *reply, UpstreamExchange &&exchange,
@@ -71,6 +73,12 @@ struct UpstreamClient::Private
     int liveConnections = 0; // connecting, busy or idle
     int idleConnections = 0;
     bool shuttingDown = false;
+    // The last URL sent to, its pool and its target. A provider's requests copy its one URL and
+    // so share its data: the next request is recognised by that data's address, without parsing
+    // the URL again. `lastUrl` holds a reference, so the address cannot be reused meanwhile.
+    QUrl lastUrl;
+    UpstreamHostPool *lastPool = nullptr;
+    QByteArray lastTarget;
 };
 
 } // namespace portico

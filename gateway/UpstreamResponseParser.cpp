@@ -1,5 +1,7 @@
 #include "UpstreamResponseParser.h"
 
+#include "HttpTypes.h"
+
 #include <cctype>
 #include <cstring>
 
@@ -20,12 +22,6 @@ QString excerpt(QByteArrayView bytes)
     if (bytes.size() > maxLength)
         text.append(QChar(0x2026));
     return text;
-}
-
-bool isTokenChar(char c)
-{
-    const auto u = static_cast<unsigned char>(c);
-    return u > 0x20 && u < 0x7f && !std::strchr("\"(),/:;<=>?@[\\]{}", c);
 }
 
 bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
@@ -245,7 +241,7 @@ UpstreamResponseParser::Result UpstreamResponseParser::parseHeaderLine(QByteArra
         return fail(QStringLiteral("malformed header line \"%1\"").arg(excerpt(line)));
     const QByteArrayView rawName = line.first(colon);
     for (const char c : rawName) {
-        if (!isTokenChar(c))
+        if (!isHttpTokenChar(c))
             return fail(QStringLiteral("malformed header name \"%1\"").arg(excerpt(rawName)));
     }
     QByteArray name = QByteArray(rawName.data(), rawName.size()).toLower();

@@ -178,6 +178,9 @@ void TestGatewayAccess::hostCheck_data()
     QTest::newRow("LOCALHOST upper-case") << QByteArray("LOCALHOST:%p") << 200;
     QTest::newRow("[::1]") << QByteArray("[::1]:%p") << 200;
     QTest::newRow("wrong port") << QByteArray("127.0.0.1:1") << 403;
+    QTest::newRow("port and a digit more") << QByteArray("127.0.0.1:%p0") << 403;
+    QTest::newRow("empty port") << QByteArray("127.0.0.1:") << 403;
+    QTest::newRow("two ports") << QByteArray("localhost:%p:%p") << 403;
     QTest::newRow("no port") << QByteArray("localhost") << 403;
     QTest::newRow("rebinding name") << QByteArray("evil.example:%p") << 403;
     QTest::newRow("allowed name") << QByteArray("gateway.lan:%p") << 200;

@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 
 using portico::HeaderList;
@@ -273,6 +274,10 @@ void TestGatewayRouting::sessionKeyFreshPerRequest()
             .header("x-portico-session-key");
     QVERIFY(!a.isEmpty() && !b.isEmpty());
     QVERIFY(a != b);
+    // "req-" and 128 random bits in hex: a key that is valid as an x-portico-session-key too.
+    const QRegularExpression shape(QStringLiteral("^req-[0-9a-f]{32}$"));
+    QVERIFY2(shape.match(QString::fromLatin1(a)).hasMatch(), a.constData());
+    QVERIFY2(shape.match(QString::fromLatin1(b)).hasMatch(), b.constData());
 }
 
 void TestGatewayRouting::systemPromptApplied()
