@@ -3,7 +3,9 @@
 #include "GatewayFixture.h"
 #include "TestHttpClient.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTest>
 
 using portico::HeaderList;
@@ -42,6 +44,8 @@ private slots:
     void bodyOverLimit();
     void headerOverLimit();
     void slowRequestTimesOut();
+    void slowRequestOnKeptAliveConnectionTimesOut();
+    void idleKeptAliveConnectionIsClosed();
     void modelsList();
 };
 
@@ -307,6 +311,59 @@ void TestGatewayAccess::slowRequestTimesOut()
     // Half a request head, never finished: the server answers 408 and closes.
     const TestResponse r = client.raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x", 5000);
     QCOMPARE(r.status, 408);
+}
+
+// A connection kept alive after a request (its idle timeout long) that then sends half a head:
+// the header timeout applies from those bytes, not the keep-alive timeout.
+void TestGatewayAccess::slowRequestOnKeptAliveConnectionTimesOut()
+{
+    GatewayFixture f;
+    QVERIFY(f.start(gatewayJson({{QStringLiteral("limits"),
+                                  QJsonObject{{QStringLiteral("headerTimeoutMs"), 300},
+                                              {QStringLiteral("keepAliveTimeoutMs"), 60'000}}}})));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(f.port()) + "\r\n";
+    socket.write("GET /healthz HTTP/1.1\r\n" + host + "\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).startsWith("HTTP/1.1 200"), 5000);
+    QTest::qWait(50); // the rest of the response
+    received += socket.readAll();
+    QVERIFY2(received.contains("Connection: keep-alive"), received.constData());
+
+    QElapsedTimer sent;
+    sent.start();
+    socket.write("POST /v1/chat/completions HTTP/1.1\r\n" + host);
+    received.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).startsWith("HTTP/1.1 408"), 5000);
+    QVERIFY2(sent.elapsed() >= 250, QByteArray::number(sent.elapsed()).constData());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
+}
+
+void TestGatewayAccess::idleKeptAliveConnectionIsClosed()
+{
+    GatewayFixture f;
+    QVERIFY(f.start(gatewayJson(
+        {{QStringLiteral("limits"), QJsonObject{{QStringLiteral("keepAliveTimeoutMs"), 300}}}})));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray request =
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(f.port()) + "\r\n\r\n";
+    // Requests that arrive whole, one after another: each answered, the connection kept.
+    for (int i = 0; i < 3; ++i) {
+        socket.write(request);
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("\r\n\r\n"), 5000);
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QTest::qWait(100);
+        socket.readAll();
+    }
+    QElapsedTimer idle;
+    idle.start();
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY2(idle.elapsed() >= 150, QByteArray::number(idle.elapsed()).constData());
 }
 
 void TestGatewayAccess::modelsList()
