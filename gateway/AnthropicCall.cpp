@@ -148,7 +148,7 @@ void AnthropicCall::onFinished()
         return;
     }
     QPointer<AnthropicCall> self(this);
-    emit completion(completionJson);
+    deliverCompletion(completionJson);
     if (self && !m_ended)
         succeed();
 }
@@ -176,7 +176,7 @@ bool AnthropicCall::emitChunks(const QList<QByteArray> &chunks)
     for (const QByteArray &json : chunks) {
         if (!self || m_ended)
             return false;
-        emit chunk(json);
+        deliverChunk(json);
     }
     return self && !m_ended;
 }
@@ -207,7 +207,7 @@ void AnthropicCall::succeed()
         return;
     m_ended = true;
     releaseReply();
-    emit succeeded();
+    deliverSucceeded();
 }
 
 void AnthropicCall::fail(const ApiError &error)
@@ -216,7 +216,7 @@ void AnthropicCall::fail(const ApiError &error)
         return;
     m_ended = true;
     releaseReply();
-    emit failed(error);
+    deliverFailed(error);
 }
 
 void AnthropicCall::releaseReply()

@@ -40,16 +40,14 @@ ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, Request
     m_liveChunks = m_observer && m_observer->wantsLiveChunks();
     if (!m_info.stream)
         m_assembler = std::make_unique<CompletionAssembler>();
-    connect(m_call, &ProviderCall::chunk, this, &ChatExchange::onChunk);
-    connect(m_call, &ProviderCall::chunks, this, &ChatExchange::onChunks);
-    connect(m_call, &ProviderCall::completion, this, &ChatExchange::onCompletion);
-    connect(m_call, &ProviderCall::succeeded, this, &ChatExchange::onSucceeded);
-    connect(m_call, &ProviderCall::failed, this, &ChatExchange::onFailed);
+    m_call->setSink(this); // unset first thing in the destructor
     connect(m_responder, &HttpResponder::clientGone, this, &ChatExchange::onClientGone);
 }
 
 ChatExchange::~ChatExchange()
 {
+    // The call is our child and is deleted after this body: nothing it does then reaches us.
+    m_call->setSink(nullptr);
     t_live.remove(this);
     if (m_slot)
         m_slot->fetch_sub(1, std::memory_order_relaxed);

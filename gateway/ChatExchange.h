@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "HttpTypes.h"
+#include "ProviderCall.h"
 #include "RequestObserver.h"
 
 #include <QBasicTimer>
@@ -14,7 +15,6 @@
 namespace portico {
 
 class HttpResponder;
-class ProviderCall;
 class CompletionAssembler;
 
 // One chat request in flight: connects a ProviderCall to the client's response. Streaming
@@ -22,7 +22,7 @@ class CompletionAssembler;
 // it keeps its status); others get one JSON body. The client going away aborts the call; the
 // call failing mid-stream ends the stream with one error event. Parented to the responder, so
 // it never outlives the client's connection.
-class ChatExchange : public QObject
+class ChatExchange : public QObject, private ProviderCall::Sink
 {
     Q_OBJECT
 public:
@@ -46,6 +46,13 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    // ProviderCall::Sink: the call's output.
+    void callChunk(const QByteArray &json) override { onChunk(json); }
+    void callChunks(const QByteArrayList &jsons) override { onChunks(jsons); }
+    void callCompletion(const QByteArray &json) override { onCompletion(json); }
+    void callSucceeded() override { onSucceeded(); }
+    void callFailed(const ApiError &error) override { onFailed(error); }
+
     void onChunk(const QByteArray &json);
     void onChunks(const QByteArrayList &jsons);
     void recordChunk(const QByteArray &json); // the bookkeeping of one relayed chunk

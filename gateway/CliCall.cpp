@@ -193,7 +193,7 @@ void CliCall::readStderr()
 bool CliCall::emitChunk(const QByteArray &json)
 {
     QPointer<CliCall> self(this);
-    emit chunk(json);
+    deliverChunk(json);
     return self && !m_aborted;
 }
 
@@ -286,7 +286,7 @@ void CliCall::succeed()
     if (!m_usage.isEmpty() && (m_context.includeUsage || !m_context.stream) &&
         !emitChunk(m_chunks.usage(m_usage)))
         return;
-    emit succeeded();
+    deliverSucceeded();
 }
 
 void CliCall::fail(const ApiError &error)
@@ -304,12 +304,12 @@ void CliCall::fail(const ApiError &error)
             this,
             [this, error] {
                 if (!m_aborted)
-                    emit failed(error);
+                    deliverFailed(error);
             },
             Qt::QueuedConnection);
         return;
     }
-    emit failed(error);
+    deliverFailed(error);
 }
 
 } // namespace portico

@@ -77,25 +77,25 @@ protected:
         if (!m_context.stream) {
             m_timer.stop();
             m_done = true;
-            emit completion(completionJson());
-            emit succeeded();
+            deliverCompletion(completionJson());
+            deliverSucceeded();
             return;
         }
         if (m_next == 0)
-            emit chunk(
+            deliverChunk(
                 m_chunks.delta(QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
                                            {QStringLiteral("content"), QString()}}));
         if (m_next < m_pieces.size()) {
-            emit chunk(m_chunks.content(m_pieces.at(m_next++)));
+            deliverChunk(m_chunks.content(m_pieces.at(m_next++)));
             m_timer.start(m_delayMs, this);
             return;
         }
         m_timer.stop();
         m_done = true;
-        emit chunk(m_chunks.finish(QStringLiteral("stop")));
+        deliverChunk(m_chunks.finish(QStringLiteral("stop")));
         if (m_context.includeUsage)
-            emit chunk(m_chunks.usage(usage()));
-        emit succeeded();
+            deliverChunk(m_chunks.usage(usage()));
+        deliverSucceeded();
     }
 
 private:

@@ -41,23 +41,21 @@ void OpenAiCall::start()
     m_context.body = QJsonObject();
 
     m_reply = UpstreamClient::forCurrentThread()->send(request);
-    connect(m_reply, &UpstreamReply::headersReceived, this, &OpenAiCall::onHeaders);
-    connect(m_reply, &UpstreamReply::dataReceived, this, &OpenAiCall::onData);
-    connect(m_reply, &UpstreamReply::finished, this, &OpenAiCall::onFinished);
-    connect(m_reply, &UpstreamReply::failed, this, &OpenAiCall::onFailed);
+    m_reply->setListener(this); // unset in abort(); the destructor deletes the reply
 }
 
 void OpenAiCall::abort()
 {
     m_done = true;
     if (m_reply) {
+        m_reply->setListener(nullptr);
         m_reply->abort();
         m_reply->deleteLater();
         m_reply = nullptr;
     }
 }
 
-void OpenAiCall::onHeaders()
+void OpenAiCall::upstreamHeadersReceived()
 {
     const int status = m_reply->status();
     m_ok = status >= 200 && status < 300;
@@ -74,7 +72,7 @@ void OpenAiCall::onHeaders()
     }
 }
 
-void OpenAiCall::onData(const QByteArray &data)
+void OpenAiCall::upstreamDataReceived(const QByteArray &data)
 {
     if (m_done)
         return;
@@ -105,9 +103,9 @@ void OpenAiCall::onData(const QByteArray &data)
             batch.append(event.data);
     }
     if (batch.size() == 1)
-        emit chunk(batch.constFirst());
+        deliverChunk(batch.constFirst());
     else if (!batch.isEmpty())
-        emit chunks(batch);
+        deliverChunks(batch);
 }
 
 ApiError OpenAiCall::httpError() const
@@ -135,7 +133,7 @@ ApiError OpenAiCall::httpError() const
     return error;
 }
 
-void OpenAiCall::onFinished()
+void OpenAiCall::upstreamFinished()
 {
     if (m_done)
         return;
@@ -145,11 +143,11 @@ void OpenAiCall::onFinished()
     }
     m_done = true;
     if (!m_context.stream)
-        emit completion(m_body);
-    emit succeeded();
+        deliverCompletion(m_body);
+    deliverSucceeded();
 }
 
-void OpenAiCall::onFailed(UpstreamReply::Error error, const QString &message)
+void OpenAiCall::upstreamFailed(UpstreamReply::Error error, const QString &message)
 {
     if (m_done)
         return;
@@ -176,11 +174,12 @@ void OpenAiCall::fail(const ApiError &error)
         return;
     m_done = true;
     if (m_reply) {
+        m_reply->setListener(nullptr);
         m_reply->abort();
         m_reply->deleteLater();
         m_reply = nullptr;
     }
-    emit failed(error);
+    deliverFailed(error);
 }
 
 } // namespace portico

@@ -5,7 +5,7 @@
 
 namespace portico {
 
-class OpenAiCall : public ProviderCall
+class OpenAiCall : public ProviderCall, private UpstreamReply::Listener
 {
     Q_OBJECT
 public:
@@ -17,10 +17,10 @@ public:
     void abort() override;
 
 private:
-    void onHeaders();
-    void onData(const QByteArray &data);
-    void onFinished();
-    void onFailed(UpstreamReply::Error error, const QString &message);
+    void upstreamHeadersReceived() override;
+    void upstreamDataReceived(const QByteArray &data) override;
+    void upstreamFinished() override;
+    void upstreamFailed(UpstreamReply::Error error, const QString &message) override;
     ApiError httpError() const;
     void fail(const ApiError &error);
 

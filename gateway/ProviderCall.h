@@ -39,6 +39,24 @@ public:
     virtual void start() = 0;
     virtual void abort() = 0;
 
+    // Receives the call's output as direct calls, in the signals' order, instead of the
+    // signals (the gateway's ChatExchange: no connections to make and remove per request).
+    // While a sink is set the signals are not emitted. The sink must outlive the call or unset
+    // itself.
+    class Sink
+    {
+    public:
+        virtual void callChunk(const QByteArray &json) = 0;
+        virtual void callChunks(const QByteArrayList &jsons) = 0;
+        virtual void callCompletion(const QByteArray &json) = 0;
+        virtual void callSucceeded() = 0;
+        virtual void callFailed(const portico::ApiError &error) = 0;
+
+    protected:
+        ~Sink() = default;
+    };
+    void setSink(Sink *sink) { m_sink = sink; }
+
 signals:
     // One `chat.completion.chunk` object, compact JSON, as it will follow `data: `.
     void chunk(const QByteArray &json);
@@ -50,6 +68,47 @@ signals:
     void completion(const QByteArray &json);
     void succeeded();
     void failed(const portico::ApiError &error);
+
+protected:
+    // What the providers call to deliver: to the sink if there is one, else as the signals.
+    void deliverChunk(const QByteArray &json)
+    {
+        if (m_sink)
+            m_sink->callChunk(json);
+        else
+            emit chunk(json);
+    }
+    void deliverChunks(const QByteArrayList &jsons)
+    {
+        if (m_sink)
+            m_sink->callChunks(jsons);
+        else
+            emit chunks(jsons);
+    }
+    void deliverCompletion(const QByteArray &json)
+    {
+        if (m_sink)
+            m_sink->callCompletion(json);
+        else
+            emit completion(json);
+    }
+    void deliverSucceeded()
+    {
+        if (m_sink)
+            m_sink->callSucceeded();
+        else
+            emit succeeded();
+    }
+    void deliverFailed(const ApiError &error)
+    {
+        if (m_sink)
+            m_sink->callFailed(error);
+        else
+            emit failed(error);
+    }
+
+private:
+    Sink *m_sink = nullptr;
 };
 
 } // namespace portico

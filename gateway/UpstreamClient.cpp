@@ -236,7 +236,7 @@ void UpstreamClient::Private::failLater(UpstreamReply *reply, UpstreamReply::Err
             if (reply->m_done)
                 return; // aborted meanwhile
             reply->m_done = true;
-            emit reply->failed(error, message);
+            reply->notifyFailed(error, message);
         },
         Qt::QueuedConnection);
 }
@@ -287,8 +287,8 @@ UpstreamClient::~UpstreamClient()
     for (const QPointer<UpstreamReply> &reply : std::as_const(orphans)) {
         if (reply && !reply->m_done) {
             reply->m_done = true;
-            emit reply->failed(UpstreamReply::Error::Network,
-                               QStringLiteral("the upstream client was shut down"));
+            reply->notifyFailed(UpstreamReply::Error::Network,
+                                QStringLiteral("the upstream client was shut down"));
         }
     }
 }

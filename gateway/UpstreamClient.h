@@ -57,6 +57,23 @@ public:
     // Closes the upstream connection at once (it never goes back to the pool).
     void abort();
 
+    // Receives the reply's events as direct calls, in the signals' order, instead of the
+    // signals: the relay's hot path makes no connections per request. While a listener is set
+    // the signals are not emitted. The listener must outlive the reply or unset itself.
+    class Listener
+    {
+    public:
+        virtual void upstreamHeadersReceived() = 0;
+        virtual void upstreamDataReceived(const QByteArray &data) = 0;
+        virtual void upstreamFinished() = 0;
+        virtual void upstreamFailed(portico::UpstreamReply::Error error,
+                                    const QString &message) = 0;
+
+    protected:
+        ~Listener() = default;
+    };
+    void setListener(Listener *listener) { m_listener = listener; }
+
 signals:
     void headersReceived();
     void dataReceived(const QByteArray &data); // body bytes, chunked framing already removed
@@ -67,6 +84,37 @@ private:
     friend class UpstreamClient;
     friend class UpstreamConnection;
     explicit UpstreamReply(QObject *parent = nullptr);
+
+    void notifyHeadersReceived()
+    {
+        if (m_listener)
+            m_listener->upstreamHeadersReceived();
+        else
+            emit headersReceived();
+    }
+    void notifyDataReceived(const QByteArray &data)
+    {
+        if (m_listener)
+            m_listener->upstreamDataReceived(data);
+        else
+            emit dataReceived(data);
+    }
+    void notifyFinished()
+    {
+        if (m_listener)
+            m_listener->upstreamFinished();
+        else
+            emit finished();
+    }
+    void notifyFailed(Error error, const QString &message)
+    {
+        if (m_listener)
+            m_listener->upstreamFailed(error, message);
+        else
+            emit failed(error, message);
+    }
+
+    Listener *m_listener = nullptr;
 
     int m_status = 0;
     HeaderList m_headers;

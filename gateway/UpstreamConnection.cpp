@@ -217,12 +217,12 @@ void UpstreamConnection::processData(const QByteArray &data)
     if (!hadHeaders && m_parser.headersComplete()) {
         reply->m_status = m_parser.status();
         reply->m_headers = m_parser.takeHeaders();
-        emit reply->headersReceived();
+        reply->notifyHeadersReceived();
         if (m_reply != reply)
             return; // aborted by a receiver
     }
     if (!body.isEmpty()) {
-        emit reply->dataReceived(body);
+        reply->notifyDataReceived(body);
         if (m_reply != reply)
             return;
     }
@@ -309,7 +309,7 @@ void UpstreamConnection::complete()
         close();
     if (reply) {
         reply->m_done = true;
-        emit reply->finished();
+        reply->notifyFinished();
     }
 }
 
@@ -319,7 +319,7 @@ void UpstreamConnection::fail(const UpstreamFailure &failure)
     close();
     if (reply) {
         reply->m_done = true;
-        emit reply->failed(failure.error, failure.message);
+        reply->notifyFailed(failure.error, failure.message);
     }
 }
 
