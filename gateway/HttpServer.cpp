@@ -1,6 +1,9 @@
 #include "HttpServer.h"
 
 #include "DeferredDelete.h"
+#ifdef Q_OS_LINUX
+#include "EpollDispatcher.h"
+#endif
 
 #include <QSet>
 #include <QTcpServer>
@@ -88,6 +91,15 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     for (int i = 0; i < workerThreads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));
+#ifdef Q_OS_LINUX
+        if (EpollDispatcher::wanted()) {
+            auto *dispatcher = new EpollDispatcher;
+            if (dispatcher->isValid())
+                thread->setEventDispatcher(dispatcher);
+            else
+                delete dispatcher;
+        }
+#endif
         auto *worker = new HttpWorker(m_handler, m_limits, &m_connections);
         worker->moveToThread(thread);
         // Workers never run nested event loops: per-request objects can go without an event.
