@@ -1,9 +1,14 @@
 #include "StderrRequestLog.h"
 
+#include "Utf8Append.h"
+
+#include <charconv>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string>
 
 #include <unistd.h>
 
@@ -33,9 +38,15 @@ QByteArray now()
     text[23] = 'Z';
     return QByteArray(text, 24);
 }
+
+void appendNumber(std::string &out, qint64 value)
+{
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
 } // namespace
 
-void StderrRequestLog::writeLine(const QByteArray &line)
+void StderrRequestLog::writeLine(QByteArrayView line)
 {
     // One write(2) per line, no lock and no stdio buffer: the kernel keeps concurrent lines
     // whole (a pipe up to PIPE_BUF, a file or the journal's socket per call).
@@ -53,38 +64,57 @@ void StderrRequestLog::writeLine(const QByteArray &line)
 
 void StderrRequestLog::requestFinished(const portico::RequestSummary &s)
 {
+    using portico::appendUtf8;
     const portico::RequestInfo &i = s.info;
-    // One QString built in one go, converted once: this runs for every request.
-    QString text;
-    text.reserve(256);
-    text += QLatin1String(" POST /v1/chat/completions ");
-    text += QString::number(s.latencyMs);
-    text += QLatin1String("ms");
+    // Built as UTF-8 in one buffer and written at once: this runs for every request.
+    std::string line;
+    line.reserve(256);
+    const QByteArray time = now();
+    line.append(time.constData(), size_t(time.size()));
+    line += ' ';
+    appendNumber(line, s.status);
+    line += " POST /v1/chat/completions ";
+    appendNumber(line, s.latencyMs);
+    line += "ms";
     if (s.ttftMs >= 0) {
-        text += QLatin1String(" ttft=");
-        text += QString::number(s.ttftMs);
-        text += QLatin1String("ms");
+        line += " ttft=";
+        appendNumber(line, s.ttftMs);
+        line += "ms";
     }
-    text += i.stream ? QLatin1String(" stream agent=") : QLatin1String(" json agent=");
-    text += i.agentId.isEmpty() ? QStringLiteral("-") : i.agentId;
-    text += QLatin1String(" provider=") + i.providerId + QLatin1String(" model=") +
-            i.upstreamModel + QLatin1String(" session=") + i.sessionKey;
-    if (!i.clientName.isEmpty())
-        text += QLatin1String(" client=") + i.clientName;
-    text += QLatin1String(" peer=") + i.peer;
+    line += i.stream ? " stream agent=" : " json agent=";
+    if (i.agentId.isEmpty())
+        line += '-';
+    else
+        appendUtf8(line, i.agentId);
+    line += " provider=";
+    appendUtf8(line, i.providerId);
+    line += " model=";
+    appendUtf8(line, i.upstreamModel);
+    line += " session=";
+    appendUtf8(line, i.sessionKey);
+    if (!i.clientName.isEmpty()) {
+        line += " client=";
+        appendUtf8(line, i.clientName);
+    }
+    line += " peer=";
+    appendUtf8(line, i.peer);
     if (!s.error.isEmpty()) {
         QString error = s.error.left(300);
         error.replace(u'"', u'\'').replace(u'\n', u' ');
-        text += QLatin1String(" error=\"") + error + u'"';
+        line += " error=\"";
+        appendUtf8(line, error);
+        line += '"';
     }
-    text += u'\n';
-    writeLine(now() + ' ' + QByteArray::number(s.status) + text.toUtf8());
+    line += '\n';
+    writeLine(QByteArrayView(line.data(), qsizetype(line.size())));
 }
 
 void StderrRequestLog::requestRejected(const QByteArray &method, const QByteArray &path, int status,
                                        const QString &message, const QString &peer)
 {
-    writeLine(now() + ' ' + QByteArray::number(status) + ' ' + method + ' ' + path.left(200) +
-              " peer=" + peer.toUtf8() + " error=\"" +
-              message.left(300).toUtf8().replace('"', "'").replace('\n', ' ') + "\"\n");
+    const QByteArray line = now() + ' ' + QByteArray::number(status) + ' ' + method + ' ' +
+                            path.left(200) + " peer=" + peer.toUtf8() + " error=\"" +
+                            message.left(300).toUtf8().replace('"', "'").replace('\n', ' ') +
+                            "\"\n";
+    writeLine(line);
 }

@@ -12,5 +12,5 @@ public:
                          const QString &message, const QString &peer) override;
 
 private:
-    static void writeLine(const QByteArray &line);
+    static void writeLine(QByteArrayView line);
 };

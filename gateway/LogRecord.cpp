@@ -1,5 +1,7 @@
 #include "LogRecord.h"
 
+#include "Utf8Append.h"
+
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -123,8 +125,7 @@ void appendString(std::string &out, const QString &text)
     for (qsizetype i = 0; i < n && plain; ++i)
         plain = p[i] >= 0x20 && p[i] != u'"' && p[i] != u'\\' && !QChar::isSurrogate(p[i]);
     if (plain) {
-        const QByteArray utf8 = text.toUtf8();
-        out.append(utf8.constData(), static_cast<size_t>(utf8.size()));
+        appendUtf8(out, text);
         out += '"';
         return;
     }

@@ -93,6 +93,7 @@ private slots:
     void init();
     void cleanup();
     void killMidStreamLeavesWholeLines();
+    void requestLinesOnStderr();
 
 private:
     bool startPortico(quint16 *port);
@@ -273,6 +274,47 @@ void TestSessionLogCrash::killMidStreamLeavesWholeLines()
     const LogState final = readLog(m_logDir);
     QCOMPARE(final.invalid, 0);
     QVERIFY(final.tail.isEmpty());
+    stopPortico(false);
+}
+
+// The headless gateway's one line per request on stderr: a relayed request, a rejected one, and
+// an upstream error whose message is not ASCII (written as UTF-8, quotes made single).
+void TestSessionLogCrash::requestLinesOnStderr()
+{
+    quint16 port = 0;
+    QVERIFY(startPortico(&port));
+    TestHttpClient client(port);
+    QCOMPARE(client.postJson("/v1/chat/completions", chat(false, 1), kAuth).status, 200);
+    QCOMPARE(client.postJson("/v1/chat/completions", chat(false, 2)).status, 401);
+    m_upstream->setHandler([](const Fake::Request &) -> Fake::Script {
+        return {Fake::write(Fake::response(
+            500, QStringLiteral(R"({"error":{"message":"échec \"total\""}})").toUtf8(),
+            {"Content-Type: application/json"}))};
+    });
+    const int failed = client.postJson("/v1/chat/completions", chat(false, 3), kAuth).status;
+    QVERIFY2(failed >= 500, QByteArray::number(failed).constData());
+
+    const QString time = QStringLiteral(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
+    const QRegularExpression relayed(
+        QStringLiteral("^") + time +
+            QStringLiteral(
+                R"( 200 POST /v1/chat/completions \d+ms( ttft=\d+ms)? json agent=- provider=local )"
+                R"(model=llama3\.2 session=req-[0-9a-f]{32} client=\S+ )"
+                R"(peer=127\.0\.0\.1$)"),
+        QRegularExpression::MultilineOption);
+    const QRegularExpression rejected(
+        QStringLiteral("^") + time +
+            QStringLiteral(R"( 401 POST /v1/chat/completions peer=127\.0\.0\.1 error="[^"\n]+"$)"),
+        QRegularExpression::MultilineOption);
+    const QRegularExpression upstreamError(
+        QStringLiteral("^") + time + QString::number(failed).prepend(u' ') +
+            QStringLiteral(R"( POST /v1/chat/completions \d+ms json agent=- .* )"
+                           R"(error="[^"\n]*échec 'total'[^"\n]*"$)"),
+        QRegularExpression::MultilineOption);
+    QTRY_VERIFY_WITH_TIMEOUT(upstreamError.match(QString::fromUtf8(m_stderr)).hasMatch(), 5000);
+    const QString text = QString::fromUtf8(m_stderr);
+    QVERIFY2(relayed.match(text).hasMatch(), m_stderr.constData());
+    QVERIFY2(rejected.match(text).hasMatch(), m_stderr.constData());
     stopPortico(false);
 }
 
