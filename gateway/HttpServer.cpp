@@ -83,9 +83,10 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     , m_maxConnections(maxConnections)
     , m_acceptor(std::make_unique<HttpAcceptor>(this))
 {
-    // Qt's event dispatchers poll() every socket of a thread on every wake-up, so a thread's
-    // cost per event grows with its connection count. Four threads per core keep that small
-    // with a thousand streams open (measured: TTFB p99 20 ms with 2 threads, 8-12 ms with 8).
+    // Four threads per core. With Qt's dispatchers (which poll() every socket of a thread on
+    // each wake-up) that kept a thousand streams cheap; with EpollDispatcher 2 to 8 threads
+    // measure alike (benchmark (d): TTFB p99 1.1-1.5 ms for all), and more threads keep one
+    // slow handler from holding up many connections.
     if (workerThreads <= 0)
         workerThreads = qBound(4, 4 * QThread::idealThreadCount(), 16);
     for (int i = 0; i < workerThreads; ++i) {
