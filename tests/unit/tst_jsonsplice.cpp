@@ -21,6 +21,7 @@ private slots:
     void objectValues();
     void objectValuesRejectsNonObjects_data();
     void objectValuesRejectsNonObjects();
+    void nestedValuesAtEveryOffset();
 };
 
 void TestJsonSplice::replaceModel_data()
@@ -166,6 +167,25 @@ void TestJsonSplice::objectValuesRejectsNonObjects()
     QVERIFY(!JsonSplice::objectValues(json, {"a", "b"}, values));
     QVERIFY(!values[0]);
     QVERIFY(!values[1]);
+}
+
+// Objects and arrays are skipped by looking for the next structural character sixteen bytes at
+// a time: a nested value, with brackets, braces and escaped quotes inside its strings, is found
+// whole wherever it falls against those blocks, and so is the key after it.
+void TestJsonSplice::nestedValuesAtEveryOffset()
+{
+    const QByteArray nested =
+        R"({"a":"x}]\"{[","b":[1,{"c":"]"},[[],{}]],"d":"\\","e":{"f":{"g":[{"h":"}"}]}}})";
+    for (int pad = 0; pad < 40; ++pad) {
+        const QByteArray json = R"({"pad":")" + QByteArray(pad, 'p') + R"(","v":)" + nested +
+                                R"(,"list":[)" + nested + "," + nested + R"(],"after":42})";
+        QVERIFY(QJsonDocument::fromJson(json).isObject());
+        QCOMPARE(JsonSplice::objectValue(json, "v").value_or(QByteArrayView()), nested);
+        QCOMPARE(JsonSplice::objectValue(json, "after").value_or(QByteArrayView()), "42");
+        const auto list = JsonSplice::objectValue(json, "list");
+        QVERIFY(list);
+        QCOMPARE(JsonSplice::arrayElement(*list, 1).value_or(QByteArrayView()), nested);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestJsonSplice)
