@@ -13,11 +13,24 @@ namespace portico {
 
 namespace {
 
+// QByteArrayView::indexOf(char) goes through Qt's general substring search; memchr is direct.
+qsizetype indexOfByte(QByteArrayView text, char c)
+{
+    const void *found = std::memchr(text.data(), c, size_t(text.size()));
+    return found ? static_cast<const char *>(found) - text.data() : -1;
+}
+
+// Whether the comma-separated `list` (a Connection header) holds `token`, in any case.
 bool hasToken(QByteArrayView list, QByteArrayView token)
 {
-    for (QByteArrayView part : QByteArray(list.toByteArray()).split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+    while (!list.isEmpty()) {
+        const qsizetype comma = indexOfByte(list, ',');
+        const QByteArrayView part = (comma < 0 ? list : list.first(comma)).trimmed();
+        if (part.size() == token.size() && part.compare(token, Qt::CaseInsensitive) == 0)
             return true;
+        if (comma < 0)
+            break;
+        list = list.sliced(comma + 1);
     }
     return false;
 }
@@ -152,7 +165,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     const QByteArrayView head(m_buffer.constData(), headEnd);
     const qsizetype lineEnd = head.indexOf("\r\n");
     const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
-    const qsizetype sp1 = requestLine.indexOf(' ');
+    const qsizetype sp1 = indexOfByte(requestLine, ' ');
     const qsizetype sp2 = requestLine.lastIndexOf(' ');
     if (sp1 <= 0 || sp2 <= sp1 + 1) {
         reject(400, "Malformed request line.");
@@ -171,14 +184,15 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         reject(505, "Only HTTP/1.1 and HTTP/1.0 are supported.");
         return false;
     }
-    if (!target.startsWith('/') || target.contains(' ')) {
+    if (!target.startsWith('/') || indexOfByte(target, ' ') >= 0) {
         reject(400, "Malformed request target.");
         return false;
     }
 
     m_request = HttpRequest();
+    m_request.headers.reserve(16); // one allocation for the headers of nearly every request
     m_request.method = method.toByteArray();
-    const qsizetype q = target.indexOf('?');
+    const qsizetype q = indexOfByte(target, '?');
     m_request.path = (q < 0 ? target : target.first(q)).toByteArray();
     if (q >= 0)
         m_request.query = target.sliced(q + 1).toByteArray();
@@ -213,7 +227,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         }
         const QByteArrayView line = head.sliced(pos, eol - pos);
         pos = eol + 2;
-        const qsizetype colon = line.indexOf(':');
+        const qsizetype colon = indexOfByte(line, ':');
         if (colon <= 0) {
             reject(400, "Malformed header line.");
             return false;

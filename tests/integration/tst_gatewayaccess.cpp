@@ -46,6 +46,8 @@ private slots:
     void slowRequestTimesOut();
     void slowRequestOnKeptAliveConnectionTimesOut();
     void idleKeptAliveConnectionIsClosed();
+    void connectionHeader_data();
+    void connectionHeader();
     void modelsList();
 };
 
@@ -364,6 +366,52 @@ void TestGatewayAccess::idleKeptAliveConnectionIsClosed()
     idle.start();
     QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
     QVERIFY2(idle.elapsed() >= 150, QByteArray::number(idle.elapsed()).constData());
+}
+
+void TestGatewayAccess::connectionHeader_data()
+{
+    QTest::addColumn<QByteArray>("version");
+    QTest::addColumn<QByteArray>("connection"); // empty: no Connection header
+    QTest::addColumn<bool>("keptAlive");
+    QTest::newRow("1.1 default") << QByteArray("HTTP/1.1") << QByteArray() << true;
+    QTest::newRow("1.1 close") << QByteArray("HTTP/1.1") << QByteArray("close") << false;
+    QTest::newRow("1.1 list, any case")
+        << QByteArray("HTTP/1.1") << QByteArray("Keep-Alive, CLOSE") << false;
+    QTest::newRow("1.1 spaces") << QByteArray("HTTP/1.1") << QByteArray("upgrade ,  close ")
+                                << false;
+    QTest::newRow("1.1 not the token") << QByteArray("HTTP/1.1") << QByteArray("closed") << true;
+    QTest::newRow("1.0 default") << QByteArray("HTTP/1.0") << QByteArray() << false;
+    QTest::newRow("1.0 keep-alive") << QByteArray("HTTP/1.0") << QByteArray("Keep-Alive") << true;
+    QTest::newRow("1.0 in a list") << QByteArray("HTTP/1.0") << QByteArray("x,keep-alive") << true;
+}
+
+// The client's Connection header decides whether the connection is kept after the response.
+void TestGatewayAccess::connectionHeader()
+{
+    QFETCH(QByteArray, version);
+    QFETCH(QByteArray, connection);
+    QFETCH(bool, keptAlive);
+    GatewayFixture f;
+    QVERIFY(f.start());
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray request =
+        "GET /healthz " + version + "\r\nHost: 127.0.0.1:" + QByteArray::number(f.port()) + "\r\n";
+    if (!connection.isEmpty())
+        request += "Connection: " + connection + "\r\n";
+    socket.write(request + "\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("\r\n\r\n"), 5000);
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+    QVERIFY2(received.contains(keptAlive ? "Connection: keep-alive" : "Connection: close"),
+             received.constData());
+    if (keptAlive) {
+        QTest::qWait(100);
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    }
 }
 
 void TestGatewayAccess::modelsList()
