@@ -232,14 +232,14 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             reject(400, "Malformed header line.");
             return false;
         }
-        QByteArray name = line.first(colon).toByteArray();
-        for (char c : name) {
+        const QByteArrayView rawName = line.first(colon);
+        for (char c : rawName) {
             if (!isHttpTokenChar(c)) {
                 reject(400, "Malformed header name.");
                 return false;
             }
         }
-        name = std::move(name).toLower();
+        QByteArray name = lowerCaseHeaderName(rawName);
         const QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
         if (name == "content-length") {
             bool ok = false;

@@ -28,6 +28,17 @@ inline bool isHttpTokenChar(char c)
     return table[static_cast<unsigned char>(c)];
 }
 
+// A header name lower-cased in the copy (ASCII: header names are tokens), one pass and one
+// allocation; QByteArray::toLower() costs a second pass through Qt's generic case mapping.
+inline QByteArray lowerCaseHeaderName(QByteArrayView name)
+{
+    QByteArray lower(name.size(), Qt::Uninitialized);
+    char *out = lower.data();
+    for (const char c : name)
+        *out++ = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
+    return lower;
+}
+
 // Header names are stored lower-cased; values as received (trimmed).
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 

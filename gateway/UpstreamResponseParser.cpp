@@ -244,7 +244,7 @@ UpstreamResponseParser::Result UpstreamResponseParser::parseHeaderLine(QByteArra
         if (!isHttpTokenChar(c))
             return fail(QStringLiteral("malformed header name \"%1\"").arg(excerpt(rawName)));
     }
-    QByteArray name = QByteArray(rawName.data(), rawName.size()).toLower();
+    QByteArray name = lowerCaseHeaderName(rawName);
     const QByteArrayView value = line.sliced(colon + 1).trimmed();
 
     if (name == "content-length") {
@@ -269,6 +269,8 @@ UpstreamResponseParser::Result UpstreamResponseParser::parseHeaderLine(QByteArra
             m_keepAliveToken = m_keepAliveToken || equalsIgnoringCase(option, "keep-alive");
         });
     }
+    if (m_headers.isEmpty())
+        m_headers.reserve(16); // one allocation for the headers of nearly every response
     m_headers.append({std::move(name), QByteArray(value.data(), value.size())});
     return Result::NeedMore;
 }
