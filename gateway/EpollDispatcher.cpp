@@ -309,7 +309,6 @@ void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType 
     unregisterTimer(timerId);
     Timer timer;
     timer.object = object;
-    timer.intervalMs = int(qMin<qint64>(interval, INT_MAX));
     timer.intervalNs = interval * NsPerMs;
     timer.type = timerType;
     timer.deadline = monotonicNs() + timer.intervalNs;
@@ -347,7 +346,8 @@ QList<QAbstractEventDispatcher::TimerInfo> EpollDispatcher::registeredTimers(QOb
     QList<TimerInfo> list;
     for (const auto &[id, timer] : m_timers) {
         if (timer.object == object)
-            list.append(TimerInfo(id, timer.intervalMs, timer.type));
+            list.append(
+                TimerInfo(id, int(qMin<qint64>(timer.intervalNs / NsPerMs, INT_MAX)), timer.type));
     }
     return list;
 }

@@ -67,7 +67,6 @@ private:
     {
         QObject *object = nullptr;
         qint64 intervalNs = 0;
-        int intervalMs = 0;
         Qt::TimerType type = Qt::CoarseTimer;
         qint64 deadline = 0;
         bool inHandler = false; // not fired again by a nested loop while its handler runs

@@ -13,26 +13,13 @@ namespace portico {
 
 namespace {
 
-// QByteArrayView::indexOf(char) goes through Qt's general substring search; memchr is direct.
-qsizetype indexOfByte(QByteArrayView text, char c)
-{
-    const void *found = std::memchr(text.data(), c, size_t(text.size()));
-    return found ? static_cast<const char *>(found) - text.data() : -1;
-}
-
 // Whether the comma-separated `list` (a Connection header) holds `token`, in any case.
 bool hasToken(QByteArrayView list, QByteArrayView token)
 {
-    while (!list.isEmpty()) {
-        const qsizetype comma = indexOfByte(list, ',');
-        const QByteArrayView part = (comma < 0 ? list : list.first(comma)).trimmed();
-        if (part.size() == token.size() && part.compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-        if (comma < 0)
-            break;
-        list = list.sliced(comma + 1);
-    }
-    return false;
+    bool found = false;
+    forEachListElement(
+        list, [&](QByteArrayView part) { found = found || equalsIgnoringCase(part, token); });
+    return found;
 }
 
 } // namespace
@@ -63,7 +50,6 @@ HttpConnection::~HttpConnection()
 
 void HttpConnection::armTimer(int ms)
 {
-    m_timerMs = ms;
     if (ms > 0)
         m_timer.start(ms, Qt::CoarseTimer, this);
     else

@@ -72,7 +72,6 @@ private:
     bool m_inProcess = false;
     HttpResponder *m_responder = nullptr;
     QBasicTimer m_timer;
-    int m_timerMs = 0;
 };
 
 } // namespace portico

@@ -7,6 +7,7 @@
 #include <QPair>
 
 #include <array>
+#include <cstring>
 
 namespace portico {
 
@@ -26,6 +27,31 @@ inline bool isHttpTokenChar(char c)
         return t;
     }();
     return table[static_cast<unsigned char>(c)];
+}
+
+// QByteArrayView::indexOf(char) goes through Qt's general substring search; memchr is direct.
+inline qsizetype indexOfByte(QByteArrayView text, char c)
+{
+    const void *found = std::memchr(text.data(), c, size_t(text.size()));
+    return found ? static_cast<const char *>(found) - text.data() : -1;
+}
+
+// Header tokens ("close", "chunked") compare without regard to case.
+inline bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+// Calls `f` with each trimmed element of a comma-separated header value.
+template<typename F> void forEachListElement(QByteArrayView value, F f)
+{
+    while (!value.isEmpty()) {
+        const qsizetype comma = indexOfByte(value, ',');
+        f(value.first(comma < 0 ? value.size() : comma).trimmed());
+        if (comma < 0)
+            break;
+        value = value.sliced(comma + 1);
+    }
 }
 
 // A header name lower-cased in the copy (ASCII: header names are tokens), one pass and one

@@ -24,23 +24,6 @@ QString excerpt(QByteArrayView bytes)
     return text;
 }
 
-bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
-{
-    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
-}
-
-// Calls `f` with each trimmed element of a comma-separated header value.
-template<typename F> void forEachListElement(QByteArrayView value, F f)
-{
-    while (!value.isEmpty()) {
-        const qsizetype comma = value.indexOf(',');
-        f(value.first(comma < 0 ? value.size() : comma).trimmed());
-        if (comma < 0)
-            break;
-        value = value.sliced(comma + 1);
-    }
-}
-
 int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
