@@ -1,5 +1,6 @@
 #include "StderrRequestLog.h"
 
+#include "DeferredDelete.h"
 #include "Utf8Append.h"
 
 #include <charconv>
@@ -46,20 +47,56 @@ void appendNumber(std::string &out, qint64 value)
 }
 } // namespace
 
-void StderrRequestLog::writeLine(QByteArrayView line)
+namespace {
+void writeAll(const char *data, size_t size)
 {
-    // One write(2) per line, no lock and no stdio buffer: the kernel keeps concurrent lines
-    // whole (a pipe up to PIPE_BUF, a file or the journal's socket per call).
-    qsizetype done = 0;
-    while (done < line.size()) {
-        const ssize_t n = ::write(STDERR_FILENO, line.constData() + done,
-                                  static_cast<size_t>(line.size() - done));
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(STDERR_FILENO, data + done, size - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return; // stderr closed or full: the request log is best effort
-        done += n;
+        done += size_t(n);
     }
+}
+
+// The lines a worker thread finished in this turn of its event loop, written with one write(2)
+// when the loop next wakes or is about to sleep (DeferredDelete::runSoon): under load a turn
+// finishes several requests. A batch stays within PIPE_BUF, so that the kernel keeps it whole
+// against other threads' lines on a pipe; a longer line goes alone, as before.
+constexpr size_t MaxBatch = 4096;
+
+struct Pending
+{
+    std::string lines;
+    ~Pending() { flush(); } // a thread that ends with lines not yet written
+    void flush()
+    {
+        if (lines.empty())
+            return;
+        writeAll(lines.data(), lines.size());
+        lines.clear();
+    }
+};
+thread_local Pending t_pending;
+
+void flushPending()
+{
+    t_pending.flush();
+}
+} // namespace
+
+void StderrRequestLog::writeLine(QByteArrayView line)
+{
+    std::string &pending = t_pending.lines;
+    if (!pending.empty() && pending.size() + size_t(line.size()) > MaxBatch)
+        t_pending.flush();
+    const bool first = pending.empty();
+    pending.append(line.constData(), size_t(line.size()));
+    // Outside a worker thread (no loop turn to wait for), or a batch already full: now.
+    if ((first && !portico::DeferredDelete::runSoon(flushPending)) || pending.size() >= MaxBatch)
+        t_pending.flush();
 }
 
 void StderrRequestLog::requestFinished(const portico::RequestSummary &s)

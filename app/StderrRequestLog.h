@@ -3,7 +3,8 @@
 #include "RequestObserver.h"
 
 // Prints one line per request to stderr (headless mode). Thread-safe: lines from the worker
-// threads never interleave.
+// threads never interleave. A worker thread's lines are written once per turn of its event loop
+// (one write(2) for the requests the turn finished), at once elsewhere.
 class StderrRequestLog : public portico::RequestObserver
 {
 public:

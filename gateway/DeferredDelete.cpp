@@ -14,6 +14,7 @@ struct Reaper
 {
     bool installed = false;
     std::vector<QPointer<QObject>> queue;
+    std::vector<void (*)()> calls;
 };
 
 thread_local Reaper t_reaper;
@@ -41,6 +42,16 @@ void install()
 
 void flush()
 {
+    if (!t_reaper.calls.empty()) {
+        std::vector<void (*)()> calls;
+        calls.swap(t_reaper.calls);
+        for (void (*fn)() : calls)
+            fn();
+        if (t_reaper.calls.empty()) {
+            calls.clear();
+            t_reaper.calls.swap(calls); // keep the capacity
+        }
+    }
     if (t_reaper.queue.empty())
         return;
     // Deleting may queue more (children's destructors): take the batch first.
@@ -63,6 +74,14 @@ void deleteSoon(QObject *object)
         return;
     }
     t_reaper.queue.emplace_back(object);
+}
+
+bool runSoon(void (*fn)())
+{
+    if (!t_reaper.installed || !fn)
+        return false;
+    t_reaper.calls.push_back(fn);
+    return true;
 }
 
 } // namespace portico::DeferredDelete

@@ -15,9 +15,13 @@ namespace DeferredDelete {
 
 // Installs the reaper in the calling thread (which must have an event dispatcher).
 void install();
-// Deletes what is queued (the thread is about to end).
+// Deletes what is queued and runs what runSoon() queued (also as the thread is about to end).
 void flush();
 void deleteSoon(QObject *object);
+// Calls `fn` at the same point, once per call: work a handler wants batched per turn of the loop
+// (the stderr request lines: one write(2) for all the requests a turn finished). Returns false,
+// and calls nothing, where the reaper is not installed: the caller does the work at once.
+bool runSoon(void (*fn)());
 
 } // namespace DeferredDelete
 } // namespace portico

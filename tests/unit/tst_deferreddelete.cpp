@@ -199,6 +199,9 @@ private slots:
     void flushDeletesWhatIsQueued();
     void withoutInstallItIsDeleteLater();
     void mainThreadIsDeleteLater();
+    void runSoonRunsAfterTheHandler_data();
+    void runSoonRunsAfterTheHandler();
+    void runSoonWithoutInstallIsRefused();
 };
 
 void TestDeferredDelete::initTestCase()
@@ -409,6 +412,61 @@ void TestDeferredDelete::mainThreadIsDeleteLater()
     QVERIFY(!guard.isNull());
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     QVERIFY(guard.isNull());
+}
+
+namespace {
+std::atomic<int> g_runs{0};
+std::atomic<bool> g_runInHandler{false};
+std::atomic<bool> g_inHandler{false};
+void countRun()
+{
+    g_runInHandler = g_runInHandler || g_inHandler;
+    ++g_runs;
+}
+} // namespace
+
+void TestDeferredDelete::runSoonRunsAfterTheHandler_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::newRow("posted event") << QStringLiteral("event");
+    QTest::newRow("timer") << QStringLiteral("timer");
+    QTest::newRow("socket notifier") << QStringLiteral("socket"); // the gateway's case
+}
+
+void TestDeferredDelete::runSoonRunsAfterTheHandler()
+{
+    // Once per call, after the handler that asked, without anything else waking the loop (the
+    // stderr request lines must not wait for the next request).
+    QFETCH(QString, source);
+    g_runs = 0;
+    g_runInHandler = false;
+    Probe probe(true);
+    std::atomic<bool> accepted{false};
+    const Trigger trigger(probe.worker, source, [&] {
+        g_inHandler = true;
+        accepted = DeferredDelete::runSoon(countRun) && DeferredDelete::runSoon(countRun);
+        g_inHandler = false;
+        probe.handled = true;
+    });
+    QVERIFY(trigger.isStarted());
+    QTRY_VERIFY(probe.handled.load());
+    QVERIFY(accepted);
+    QTRY_COMPARE(g_runs.load(), 2);
+    QVERIFY(!g_runInHandler);
+    probe.worker.nextTurn();
+    QCOMPARE(g_runs.load(), 2);
+}
+
+void TestDeferredDelete::runSoonWithoutInstallIsRefused()
+{
+    g_runs = 0;
+    Worker worker(false);
+    bool accepted = true;
+    worker.run([&] { accepted = DeferredDelete::runSoon(countRun); });
+    QVERIFY(!accepted);
+    QVERIFY(!DeferredDelete::runSoon(countRun)); // the test's own thread
+    worker.nextTurn();
+    QCOMPARE(g_runs.load(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeferredDelete)
