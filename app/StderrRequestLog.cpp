@@ -17,7 +17,8 @@ namespace {
 // ISO 8601 UTC with milliseconds. Formatted by hand, and the part up to the seconds once a second
 // per thread: QDateTime::toString, or even gmtime_r and snprintf, cost more than the rest of the
 // line.
-QByteArray now()
+// Appends the time to `out` (24 characters).
+void appendNow(std::string &out)
 {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -37,7 +38,7 @@ QByteArray now()
     text[21] = char('0' + ms / 10 % 10);
     text[22] = char('0' + ms % 10);
     text[23] = 'Z';
-    return QByteArray(text, 24);
+    out.append(text, 24);
 }
 
 void appendNumber(std::string &out, qint64 value)
@@ -106,8 +107,7 @@ void StderrRequestLog::requestFinished(const portico::RequestSummary &s)
     // Built as UTF-8 in one buffer and written at once: this runs for every request.
     std::string line;
     line.reserve(256);
-    const QByteArray time = now();
-    line.append(time.constData(), size_t(time.size()));
+    appendNow(line);
     line += ' ';
     appendNumber(line, s.status);
     line += " POST /v1/chat/completions ";
@@ -149,9 +149,11 @@ void StderrRequestLog::requestFinished(const portico::RequestSummary &s)
 void StderrRequestLog::requestRejected(const QByteArray &method, const QByteArray &path, int status,
                                        const QString &message, const QString &peer)
 {
-    const QByteArray line = now() + ' ' + QByteArray::number(status) + ' ' + method + ' ' +
-                            path.left(200) + " peer=" + peer.toUtf8() + " error=\"" +
-                            message.left(300).toUtf8().replace('"', "'").replace('\n', ' ') +
-                            "\"\n";
+    std::string time;
+    appendNow(time);
+    const QByteArray line =
+        QByteArray(time.data(), qsizetype(time.size())) + ' ' + QByteArray::number(status) + ' ' +
+        method + ' ' + path.left(200) + " peer=" + peer.toUtf8() + " error=\"" +
+        message.left(300).toUtf8().replace('"', "'").replace('\n', ' ') + "\"\n";
     writeLine(line);
 }

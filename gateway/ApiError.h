@@ -10,7 +10,7 @@ namespace portico {
 struct ApiError
 {
     int status = 500;
-    QByteArray type = "api_error";
+    QByteArray type = QByteArrayLiteral("api_error");
     QByteArray code; // empty: JSON null
     QString message;
     QString param;         // empty: JSON null

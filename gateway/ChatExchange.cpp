@@ -74,9 +74,9 @@ void ChatExchange::beginStream()
     if (m_streamStarted)
         return;
     m_streamStarted = true;
-    HeaderList headers{{"Content-Type", "text/event-stream"},
-                       {"Cache-Control", "no-cache"},
-                       {"X-Accel-Buffering", "no"}};
+    HeaderList headers{{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
+                       {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
+                       {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")}};
     headers += m_extraHeaders;
     m_responder->beginChunked(200, headers);
 }
@@ -177,7 +177,8 @@ void ChatExchange::onSucceeded()
         if (m_keepContent)
             m_summary.completionJson = body;
         m_summary.bytesOut = body.size();
-        HeaderList headers{{"Content-Type", "application/json"}};
+        HeaderList headers{
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
         headers += m_extraHeaders;
         m_responder->respond(200, headers, body);
     }
@@ -187,9 +188,10 @@ void ChatExchange::onSucceeded()
 void ChatExchange::sendError(const ApiError &error)
 {
     if (!m_streamStarted) {
-        HeaderList headers{{"Content-Type", "application/json"}};
+        HeaderList headers{
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
         if (!error.retryAfter.isEmpty())
-            headers.append({"Retry-After", error.retryAfter});
+            headers.append({QByteArrayLiteral("Retry-After"), error.retryAfter});
         headers += m_extraHeaders;
         const QByteArray body = error.toJson();
         m_summary.bytesOut = body.size();

@@ -17,13 +17,13 @@ namespace portico {
 
 namespace {
 
-const HeaderList kJson{{"Content-Type", "application/json"}};
+const HeaderList kJson{{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
 
 void sendError(HttpResponder *responder, const ApiError &error, HeaderList headers = {})
 {
-    headers.prepend({"Content-Type", "application/json"});
+    headers.prepend({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     if (!error.retryAfter.isEmpty())
-        headers.append({"Retry-After", error.retryAfter});
+        headers.append({QByteArrayLiteral("Retry-After"), error.retryAfter});
     responder->respond(error.status, headers, error.toJson());
 }
 
@@ -303,8 +303,8 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     }
 
     HeaderList extra = cors;
-    extra.append({"x-portico-session-key", context.sessionKey.toUtf8()});
-    extra.append({"x-request-id", context.requestId.toLatin1()});
+    extra.append({QByteArrayLiteral("x-portico-session-key"), context.sessionKey.toUtf8()});
+    extra.append({QByteArrayLiteral("x-request-id"), context.requestId.toLatin1()});
     ProviderCall *call = provider->createCall(context, nullptr);
     auto *exchange = new ChatExchange(responder, call, std::move(info), std::move(extra),
                                       state.config.gateway.keepAliveCommentMs, observer);

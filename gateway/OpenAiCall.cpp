@@ -30,10 +30,12 @@ void OpenAiCall::start()
     UpstreamRequest request;
     request.url = m_url;
     request.timeouts = m_context.timeouts;
-    request.headers = {{"Content-Type", "application/json"},
-                       {"Accept", m_context.stream ? "text/event-stream" : "application/json"}};
+    request.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                       {QByteArrayLiteral("Accept"), m_context.stream
+                                                         ? QByteArrayLiteral("text/event-stream")
+                                                         : QByteArrayLiteral("application/json")}};
     if (!m_authorization.isEmpty())
-        request.headers.append({"Authorization", m_authorization});
+        request.headers.append({QByteArrayLiteral("Authorization"), m_authorization});
     request.body = m_context.rawBody.isEmpty()
                        ? QJsonDocument(m_context.body).toJson(QJsonDocument::Compact)
                        : m_context.rawBody;
