@@ -50,17 +50,28 @@ HttpConnection::~HttpConnection()
 
 void HttpConnection::armTimer(int ms)
 {
-    if (ms > 0)
-        m_timer.start(ms, Qt::CoarseTimer, this);
-    else
+    // Once per request on a kept-alive connection: the timer already running is kept when it is
+    // due within the slack (DeadlineTimer::settle), instead of being stopped and started.
+    if (ms <= 0) {
+        m_deadline = DeadlineTimer::None;
         m_timer.stop();
+        return;
+    }
+    m_deadline = DeadlineTimer::now() + ms;
+    m_slack = DeadlineTimer::slack(ms);
+    m_timer.settle(m_deadline, ms, this);
 }
 
 void HttpConnection::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() != m_timer.timerId())
         return QObject::timerEvent(event);
-    m_timer.stop();
+    if (m_deadline == DeadlineTimer::None) {
+        m_timer.stop();
+        return;
+    }
+    if (!m_timer.expired(m_deadline - m_slack, this))
+        return; // the deadline moved on: re-armed for what is left
     if (m_state == State::Head || m_state == State::Body || m_state == State::ChunkedBody)
         reject(408, "The request was not received in time.");
     else if (m_state == State::Idle || m_state == State::Closing)

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "DeadlineTimer.h"
 #include "HttpTypes.h"
 
-#include <QBasicTimer>
 #include <QObject>
 
 #include <functional>
@@ -71,7 +71,9 @@ private:
     bool m_keepAlive = true;
     bool m_inProcess = false;
     HttpResponder *m_responder = nullptr;
-    QBasicTimer m_timer;
+    DeadlineTimer m_timer;
+    qint64 m_deadline = DeadlineTimer::None; // monotonic ms; fired up to m_slack early
+    qint64 m_slack = 0;
 };
 
 } // namespace portico

@@ -13,11 +13,11 @@ namespace portico {
 
 namespace {
 
-constexpr qint64 NoDeadline = UpstreamDeadlineTimer::None;
+constexpr qint64 NoDeadline = DeadlineTimer::None;
 
 qint64 nowMs()
 {
-    return UpstreamDeadlineTimer::now();
+    return DeadlineTimer::now();
 }
 
 } // namespace
@@ -354,10 +354,10 @@ void UpstreamConnection::park(int idleTimeoutMs)
     m_phase = Phase::Pooled;
     m_phaseStart = nowMs();
     m_poolTimeoutMs = idleTimeoutMs;
-    // Restarted, not left to fire early and re-arm: an idle gateway must not wake up (the timer
-    // may still be set for the connect deadline, seconds from now).
-    m_timer.stop();
-    m_timer.arm(deadline(), this);
+    // Restarted unless it is due within the slack (a connection reused a moment ago): an idle
+    // gateway must not wake up early to re-arm (the timer may still be set for the connect
+    // deadline, seconds from now), and a busy one must not restart it for every request.
+    m_timer.settle(deadline(), m_poolTimeoutMs, this);
 }
 
 void UpstreamConnection::close()
@@ -423,7 +423,10 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
         QObject::timerEvent(event);
         return;
     }
-    if (!m_timer.expired(deadline(), this))
+    qint64 due = deadline();
+    if (m_phase == Phase::Pooled && due != NoDeadline)
+        due -= DeadlineTimer::slack(m_poolTimeoutMs); // see park()
+    if (!m_timer.expired(due, this))
         return;
     const UpstreamTimeouts &t = m_exchange.timeouts;
     switch (m_phase) {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "UpstreamClientPrivate.h"
-#include "UpstreamDeadlineTimer.h"
+#include "DeadlineTimer.h"
 #include "UpstreamResponseParser.h"
 
 #include <QAbstractSocket>
@@ -67,7 +67,7 @@ private:
     UpstreamReply *m_reply = nullptr;
     UpstreamExchange m_exchange; // kept until the first response byte only when it may be retried
     UpstreamResponseParser m_parser;
-    UpstreamDeadlineTimer m_timer;
+    DeadlineTimer m_timer;
     qint64 m_phaseStart = 0;   // when the current phase began
     qint64 m_lastActivity = 0; // last read while receiving
     int m_poolTimeoutMs = 0;

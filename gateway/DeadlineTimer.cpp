@@ -1,16 +1,16 @@
-#include "UpstreamDeadlineTimer.h"
+#include "DeadlineTimer.h"
 
 #include <chrono>
 
 namespace portico {
 
-qint64 UpstreamDeadlineTimer::now()
+qint64 DeadlineTimer::now()
 {
     using namespace std::chrono;
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-void UpstreamDeadlineTimer::arm(qint64 deadline, QObject *receiver)
+void DeadlineTimer::arm(qint64 deadline, QObject *receiver)
 {
     if (deadline == None)
         return; // an armed timer finds no deadline when it fires, and stops
@@ -23,7 +23,15 @@ void UpstreamDeadlineTimer::arm(qint64 deadline, QObject *receiver)
     m_due = current + wait;
 }
 
-bool UpstreamDeadlineTimer::expired(qint64 deadline, QObject *receiver)
+void DeadlineTimer::settle(qint64 deadline, qint64 timeoutMs, QObject *receiver)
+{
+    if (m_timer.isActive() && m_due <= deadline && m_due >= deadline - slack(timeoutMs))
+        return;
+    m_timer.stop();
+    arm(deadline, receiver);
+}
+
+bool DeadlineTimer::expired(qint64 deadline, QObject *receiver)
 {
     m_timer.stop();
     if (deadline == None)
