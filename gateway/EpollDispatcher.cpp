@@ -1,5 +1,7 @@
 #include "EpollDispatcher.h"
 
+#include "DirectSocketNotifier.h"
+
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTimerEvent>
@@ -167,9 +169,10 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
     Watch &watch = it->second;
     if (inserted)
         watch.serial = ++m_nextSerial;
-    QSocketNotifier **slot = notifier->type() == QSocketNotifier::Read    ? &watch.read
-                             : notifier->type() == QSocketNotifier::Write ? &watch.write
-                                                                          : &watch.exception;
+    const int kind = notifier->type() == QSocketNotifier::Read    ? 0
+                     : notifier->type() == QSocketNotifier::Write ? 1
+                                                                  : 2;
+    QSocketNotifier **slot = kind == 0 ? &watch.read : kind == 1 ? &watch.write : &watch.exception;
     if (*slot && *slot != notifier) {
         // Most likely the descriptor was closed under a notifier still registered and its number
         // reused: closing removed it from the epoll set, so the entry starts again as new.
@@ -182,6 +185,10 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         watch.events = 0;
     }
     *slot = notifier;
+    if (dynamic_cast<DirectSocketNotifier *>(notifier))
+        watch.direct |= quint8(1u << kind);
+    else
+        watch.direct &= quint8(~(1u << kind));
     updateWatch(fd, watch);
 }
 
@@ -288,9 +295,13 @@ int EpollDispatcher::activateNotifiers()
             }
             if (!notifier)
                 continue;
+            ++activated;
+            if (watch.direct & (1u << kind)) {
+                static_cast<DirectSocketNotifier *>(notifier)->activate();
+                continue;
+            }
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
-            ++activated;
         }
     }
     ready.clear();

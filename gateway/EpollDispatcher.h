@@ -23,7 +23,8 @@ namespace portico {
 // not to, interrupted, or a zero timer is due), then activates the due timers and the ready
 // notifiers, each once. Notifiers are level-triggered. All timer types are kept to the
 // millisecond (coarse ones are allowed to be less exact, not required to be). A descriptor epoll
-// refuses (a regular file) is reported ready on every pass, as poll() would.
+// refuses (a regular file) is reported ready on every pass, as poll() would. A
+// DirectSocketNotifier is activated by calling its handler, without an event or a signal.
 class EpollDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -59,6 +60,8 @@ private:
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
+        quint8 direct = 0;   // bit k: the notifier of kind k (read, write, exception) is a
+                             // DirectSocketNotifier, called without an event
         quint32 serial = 0;  // tells a new registration of the descriptor from an old one
         quint32 events = 0;  // what the epoll set holds for it
         bool polled = false; // epoll refused it: reported ready on every pass

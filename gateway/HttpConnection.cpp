@@ -36,7 +36,7 @@ HttpConnection::HttpConnection(qintptr socketDescriptor, const HttpLimits &limit
         return;
     }
     m_socket = socket;
-    connect(m_socket, &TcpStream::readyRead, this, &HttpConnection::onReadyRead);
+    m_socket->setListener(this);
     connect(m_socket, &TcpStream::errorOccurred, this, &HttpConnection::onDisconnected);
     connect(m_socket, &TcpStream::closed, this, &HttpConnection::onDisconnected);
     armTimer(m_limits.keepAliveTimeoutMs);
@@ -392,6 +392,7 @@ void HttpConnection::onDisconnected()
     m_state = State::Closing;
     TcpStream *socket = m_socket;
     m_socket = nullptr;
+    socket->setListener(nullptr);
     socket->abort();
     socket->deleteLater();
     if (m_responder) {

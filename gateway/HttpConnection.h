@@ -2,6 +2,7 @@
 
 #include "DeadlineTimer.h"
 #include "HttpTypes.h"
+#include "TcpStream.h"
 
 #include <QObject>
 
@@ -26,7 +27,7 @@ using HttpHandler = std::function<void(HttpRequest &&request, HttpResponder *res
 // One client connection: parses HTTP/1.1 requests one at a time with hard limits (head size,
 // body size, time to send a request, idle keep-alive time), hands each to the handler and
 // writes the response. Pipelined requests wait until the previous response is complete.
-class HttpConnection : public QObject
+class HttpConnection : public QObject, private TcpStream::Listener
 {
     Q_OBJECT
 public:
@@ -49,6 +50,7 @@ private:
     friend class HttpResponder;
     void writeResponse(const QByteArray &data, bool complete, bool keepAlive);
     void onReadyRead();
+    void streamReadable() override { onReadyRead(); }
     void onDisconnected();
     void processBuffer();
     bool parseHead(qsizetype headEnd);

@@ -1,5 +1,7 @@
 #include "TcpStream.h"
 
+#include "DirectSocketNotifier.h"
+
 #include <QHostInfo>
 #include <QSocketNotifier>
 
@@ -111,12 +113,11 @@ void TcpStream::setDescriptor(int fd, bool connected)
 {
     m_fd = fd;
     m_connected = connected;
-    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::onReadable);
+    m_readNotifier = new DirectSocketNotifier(fd, QSocketNotifier::Read, readable, this, this);
     if (!connected) {
         m_readNotifier->setEnabled(false);
-        m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
-        connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWritable);
+        m_writeNotifier =
+            new DirectSocketNotifier(fd, QSocketNotifier::Write, writable, this, this);
     }
 }
 
@@ -251,8 +252,8 @@ bool TcpStream::write(QByteArrayView data)
     if (sent < data.size()) {
         m_pending = data.sliced(sent).toByteArray();
         if (!m_writeNotifier) {
-            m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
-            connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWritable);
+            m_writeNotifier =
+                new DirectSocketNotifier(m_fd, QSocketNotifier::Write, writable, this, this);
         } else {
             m_writeNotifier->setEnabled(true);
         }
@@ -262,7 +263,10 @@ bool TcpStream::write(QByteArrayView data)
 
 void TcpStream::onReadable()
 {
-    emit readyRead();
+    if (m_listener)
+        m_listener->streamReadable();
+    else
+        emit readyRead();
 }
 
 void TcpStream::onWritable()

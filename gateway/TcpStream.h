@@ -12,8 +12,8 @@ namespace portico {
 
 // A plain TCP connection on a non-blocking descriptor, for the gateway's hot path: reads go from
 // the kernel into the caller's buffer, writes go straight to the kernel and only what the kernel
-// did not take is kept, readiness comes from one QSocketNotifier (a second one only while output
-// is pending). It replaces QTcpSocket on the relay path, which costs two FIONREAD ioctls per
+// did not take is kept, readiness comes from one DirectSocketNotifier (a second one only while
+// output is pending). It replaces QTcpSocket on the relay path, which costs two FIONREAD ioctls per
 // read, a socket engine and up to three notifiers per connection, and a signal per step.
 //
 // Signals are never emitted from inside a call (write(), connectToHost()); they come from the
@@ -24,6 +24,18 @@ class TcpStream : public QObject
 public:
     explicit TcpStream(QObject *parent = nullptr);
     ~TcpStream() override; // closes the descriptor
+
+    // Told of readiness to read instead of readyRead() (no signal emission on the relay path).
+    class Listener
+    {
+    public:
+        virtual void streamReadable() = 0;
+
+    protected:
+        ~Listener() = default;
+    };
+    // Must outlive this stream, or be unset (nullptr: readyRead() again).
+    void setListener(Listener *listener) { m_listener = listener; }
 
     // Takes a connected descriptor (from accept()). False if it is not usable (the caller still
     // owns it then).
@@ -67,6 +79,8 @@ private:
     bool startConnect(); // the next address in m_addresses; false when none is left
     void onReadable();
     void onWritable();
+    static void readable(void *self) { static_cast<TcpStream *>(self)->onReadable(); }
+    static void writable(void *self) { static_cast<TcpStream *>(self)->onWritable(); }
     void flushPending();
     void failLater(QAbstractSocket::SocketError error, int errnoValue);
     void closeDescriptor();
@@ -77,7 +91,8 @@ private:
     bool m_aborted = false;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; // only while connecting or output is pending
-    QByteArray m_pending;                       // accepted by write(), not yet by the kernel
+    Listener *m_listener = nullptr;
+    QByteArray m_pending; // accepted by write(), not yet by the kernel
     QHostAddress m_peer;
     quint16 m_port = 0;
     QList<QHostAddress> m_addresses; // still to try while connecting

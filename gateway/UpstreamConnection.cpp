@@ -105,7 +105,7 @@ void UpstreamConnection::connectNow()
         // Plain HTTP (local models, the relay hot path): a lean descriptor of our own.
         m_stream = new TcpStream(this);
         connect(m_stream, &TcpStream::connected, this, &UpstreamConnection::onReady);
-        connect(m_stream, &TcpStream::readyRead, this, &UpstreamConnection::onReadyRead);
+        m_stream->setListener(this);
         connect(m_stream, &TcpStream::errorOccurred, this, &UpstreamConnection::onSocketError);
         m_stream->connectToHost(m_pool->host, m_pool->port);
         return;
@@ -374,6 +374,7 @@ void UpstreamConnection::close()
     }
     if (m_stream) {
         disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->setListener(nullptr);
         m_stream->abort();
     }
     if (wasPooled)
@@ -393,6 +394,7 @@ UpstreamReply *UpstreamConnection::shutdown()
     }
     if (m_stream) {
         disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->setListener(nullptr);
         m_stream->abort();
     }
     return reply;

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "UpstreamClientPrivate.h"
 #include "DeadlineTimer.h"
+#include "TcpStream.h"
+#include "UpstreamClientPrivate.h"
 #include "UpstreamResponseParser.h"
 
 #include <QAbstractSocket>
@@ -16,7 +17,7 @@ class TcpStream;
 // socket and one timer whose deadline depends on the phase (connect, first byte, idle between
 // reads, idle in the pool); the timer re-arms itself for the time left when it fires early, so a
 // busy stream never restarts it. Closed connections delete themselves later.
-class UpstreamConnection : public QObject
+class UpstreamConnection : public QObject, private TcpStream::Listener
 {
     Q_OBJECT
 public:
@@ -48,6 +49,7 @@ private:
     void connectNow();
     void onReady();
     void onReadyRead();
+    void streamReadable() override { onReadyRead(); }
     void onSocketError(QAbstractSocket::SocketError error);
     void onEndOfStream();
     void writeRequest(bool flush);

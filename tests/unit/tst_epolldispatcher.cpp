@@ -3,7 +3,10 @@
 // created and used in the worker; its handlers report through atomics, and other state is read
 // back with BlockingQueuedConnection. Each test declares what the worker's handlers write to
 // before the worker, which outlives it.
+#include "DirectSocketNotifier.h"
 #include "EpollTestSupport.h"
+
+#include <memory>
 
 using namespace portico;
 using namespace portico::epolltest;
@@ -45,6 +48,83 @@ private slots:
         std::vector<int> expected(Count);
         std::iota(expected.begin(), expected.end(), 0);
         QVERIFY(w.run([probe] { return probe->seen; }) == expected);
+    }
+
+    void directNotifierCalledWithoutSignal_data()
+    {
+        QTest::addColumn<bool>("epoll");
+        QTest::newRow("EpollDispatcher") << true;
+        QTest::newRow("Qt's dispatcher") << false;
+    }
+    void directNotifierCalledWithoutSignal()
+    {
+        // A DirectSocketNotifier's handler runs once per readiness under either dispatcher; under
+        // EpollDispatcher it is called directly (the activated() signal is not emitted), under
+        // Qt's through that signal. Disabled, it is not called; deleted by its own handler, the
+        // loop goes on.
+        QFETCH(bool, epoll);
+        SocketPair sp;
+        std::atomic<int> calls{0}, signals_{0};
+        std::atomic<bool> deleteInHandler{false};
+        std::unique_ptr<Worker> epollWorker;
+        std::unique_ptr<QThread> qtThread;
+        QObject *context = nullptr;
+        if (epoll) {
+            epollWorker = std::make_unique<Worker>();
+            context = epollWorker->context();
+        } else {
+            qtThread = std::make_unique<QThread>();
+            context = new QObject;
+            context->moveToThread(qtThread.get());
+            QObject::connect(qtThread.get(), &QThread::finished, context, &QObject::deleteLater);
+            qtThread->start();
+        }
+        const auto run = [context](auto f) {
+            QMetaObject::invokeMethod(context, f, Qt::BlockingQueuedConnection);
+        };
+        struct Context
+        {
+            SocketPair *sp;
+            std::atomic<int> *calls;
+            std::atomic<bool> *deleteInHandler;
+            DirectSocketNotifier *notifier = nullptr;
+        } ctx{&sp, &calls, &deleteInHandler};
+        run([&] {
+            ctx.notifier = new DirectSocketNotifier(
+                sp.fd[0], QSocketNotifier::Read,
+                [](void *c) {
+                    auto *x = static_cast<Context *>(c);
+                    x->sp->drain();
+                    ++*x->calls;
+                    if (x->deleteInHandler->load()) {
+                        delete x->notifier;
+                        x->notifier = nullptr;
+                    }
+                },
+                &ctx, context);
+            QObject::connect(ctx.notifier, &QSocketNotifier::activated, context,
+                             [&signals_] { ++signals_; });
+        });
+        QVERIFY(sp.send());
+        QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, 2000);
+        QTest::qWait(30);
+        QCOMPARE(calls.load(), 1);                // drained: level-triggered, no more
+        QCOMPARE(signals_.load(), epoll ? 0 : 1); // the direct call under EpollDispatcher
+
+        run([&] { ctx.notifier->setEnabled(false); });
+        QVERIFY(sp.send());
+        QTest::qWait(30);
+        QCOMPARE(calls.load(), 1);
+        deleteInHandler = true;
+        run([&] { ctx.notifier->setEnabled(true); });
+        QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 2, 2000);
+        std::atomic<bool> alive{false};
+        run([&] { alive = ctx.notifier == nullptr; }); // the loop still runs handlers
+        QVERIFY(alive);
+        if (qtThread) {
+            qtThread->quit();
+            qtThread->wait();
+        }
     }
 
     void readNotifierLevelTriggeredAndSetEnabled()
