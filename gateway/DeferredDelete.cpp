@@ -1,5 +1,10 @@
 #include "DeferredDelete.h"
 
+#include <QtGlobal>
+#ifdef Q_OS_LINUX
+#include "EpollDispatcher.h"
+#endif
+
 #include <QAbstractEventDispatcher>
 #include <QObject>
 #include <QPointer>
@@ -31,6 +36,12 @@ void install()
     if (!dispatcher || t_reaper.installed)
         return;
     t_reaper.installed = true;
+#ifdef Q_OS_LINUX
+    if (auto *epoll = qobject_cast<EpollDispatcher *>(dispatcher)) {
+        epoll->setPassHook(flush); // the same two points, without signals
+        return;
+    }
+#endif
     // awake: at the top of each pass of the loop, before the events of the pass are handled.
     // aboutToBlock: before the thread sleeps, so that what a posted event's handler queued (it
     // runs after awake) does not wait for the next wake-up.

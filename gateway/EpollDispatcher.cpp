@@ -73,14 +73,19 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.store(false, std::memory_order_relaxed);
     emit awake();
+    if (m_passHook)
+        m_passHook();
     QCoreApplication::sendPostedEvents();
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
     const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
     const bool canWait =
         (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
-    if (canWait)
+    if (canWait) {
         emit aboutToBlock();
+        if (m_passHook)
+            m_passHook();
+    }
     if (m_interrupted.load(std::memory_order_relaxed))
         return false;
 

@@ -54,6 +54,10 @@ public:
     // Whether this platform has it; PORTICO_EVENT_DISPATCHER=qt turns it off (for comparisons).
     static bool wanted();
 
+    // Called where awake() and aboutToBlock() are emitted, without a signal emission each
+    // (DeferredDelete's reaper: four emissions per request otherwise).
+    void setPassHook(void (*hook)()) { m_passHook = hook; }
+
 private:
     struct Watch
     {
@@ -89,6 +93,7 @@ private:
     int msUntilNextTimer(qint64 now) const;
     void drainWakeUp();
 
+    void (*m_passHook)() = nullptr;
     int m_epoll = -1;
     int m_wake = -1;
     std::atomic<bool> m_wakePending{false};

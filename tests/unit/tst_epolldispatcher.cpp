@@ -398,7 +398,8 @@ private slots:
         w.dispatcher()->wakeUp();
         QTRY_VERIFY_WITH_TIMEOUT(awake > awakeBefore && aboutToBlock > blockBefore, 1000);
 
-        // DeferredDelete, which HttpServer's workers install, deletes on these signals.
+        // DeferredDelete, which HttpServer's workers install, deletes at these two points (through
+        // the pass hook here, not the signals).
         QPointer<QObject> doomed = w.run([] {
             DeferredDelete::install();
             auto *object = new QObject;
