@@ -25,15 +25,19 @@ void ChatExchange::stopAllInCurrentThread(const QString &reason)
 ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, RequestInfo info,
                            HeaderList extraHeaders, int keepAliveCommentMs,
                            RequestObserver *observer)
-    : QObject(responder)
+    : QObject(nullptr)
     , m_responder(responder)
     , m_call(call)
+    , m_ownedCall(call)
     , m_info(std::move(info))
     , m_extraHeaders(std::move(extraHeaders))
     , m_keepAliveMs(keepAliveCommentMs)
     , m_observer(observer)
 {
-    m_call->setParent(this);
+    // Owned by the responder, and owning the call, without QObject parents: a parent costs a
+    // child event and list work per object and request.
+    m_call->setParent(nullptr);
+    m_responder->attach(this);
     t_live.insert(this);
     m_info.exchange = this;
     m_keepContent = m_observer && m_observer->wantsContent();
@@ -41,12 +45,11 @@ ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, Request
     if (!m_info.stream)
         m_assembler = std::make_unique<CompletionAssembler>();
     m_call->setSink(this); // unset first thing in the destructor
-    connect(m_responder, &HttpResponder::clientGone, this, &ChatExchange::onClientGone);
 }
 
 ChatExchange::~ChatExchange()
 {
-    // The call is our child and is deleted after this body: nothing it does then reaches us.
+    // The call is deleted after this body (m_ownedCall): nothing it does then reaches us.
     m_call->setSink(nullptr);
     t_live.remove(this);
     if (m_slot)

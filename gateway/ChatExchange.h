@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiError.h"
+#include "HttpResponder.h"
 #include "HttpTypes.h"
 #include "ProviderCall.h"
 #include "RequestObserver.h"
@@ -22,7 +23,7 @@ class CompletionAssembler;
 // it keeps its status); others get one JSON body. The client going away aborts the call; the
 // call failing mid-stream ends the stream with one error event. Parented to the responder, so
 // it never outlives the client's connection.
-class ChatExchange : public QObject, private ProviderCall::Sink
+class ChatExchange : public QObject, private ProviderCall::Sink, public HttpResponder::Attachment
 {
     Q_OBJECT
 public:
@@ -66,8 +67,11 @@ private:
     void sendError(const ApiError &error);
     void finish(int status, const QString &error = {}, const QByteArray &code = {});
 
+    void responderClientGone() override { onClientGone(); }
+
     HttpResponder *m_responder;
     ProviderCall *m_call;
+    std::unique_ptr<ProviderCall> m_ownedCall; // m_call; deleted after the destructor's body
     RequestInfo m_info;
     HeaderList m_extraHeaders;
     int m_keepAliveMs;

@@ -44,8 +44,10 @@ HttpConnection::HttpConnection(qintptr socketDescriptor, const HttpLimits &limit
 
 HttpConnection::~HttpConnection()
 {
-    if (m_responder)
+    if (m_responder) {
         m_responder->detach();
+        delete m_responder; // not a child (see HttpResponder)
+    }
 }
 
 void HttpConnection::armTimer(int ms)
@@ -399,7 +401,7 @@ void HttpConnection::onDisconnected()
         HttpResponder *responder = m_responder;
         m_responder = nullptr;
         responder->detach();
-        emit responder->clientGone();
+        responder->notifyClientGone();
         responder->deleteLater();
     }
     emit closed();

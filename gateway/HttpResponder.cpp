@@ -67,8 +67,10 @@ const char *httpReasonPhrase(int status)
     }
 }
 
+// No QObject parent: the connection deletes its current responder, DeferredDelete the finished
+// ones.
 HttpResponder::HttpResponder(HttpConnection *connection, bool head, bool keepAlive)
-    : QObject(connection)
+    : QObject(nullptr)
     , m_connection(connection)
     , m_head(head)
     , m_keepAlive(keepAlive)
@@ -178,6 +180,13 @@ void HttpResponder::abortStream()
 void HttpResponder::detach()
 {
     m_connection = nullptr;
+}
+
+void HttpResponder::notifyClientGone()
+{
+    if (m_attachment)
+        m_attachment->responderClientGone();
+    emit clientGone();
 }
 
 } // namespace portico

@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+#include <memory>
+
 namespace portico {
 
 class HttpConnection;
@@ -27,6 +29,18 @@ public:
     void abortStream();
 
     bool isOpen() const { return m_connection != nullptr && !m_complete; }
+
+    // What answers through this responder (a ChatExchange): deleted with it, and told when the
+    // client goes, before clientGone() is emitted. In place of a QObject parent and a signal
+    // connection, which cost a child event and a connection made and undone on every request.
+    class Attachment
+    {
+    public:
+        virtual ~Attachment() = default;
+        virtual void responderClientGone() = 0;
+    };
+    // Takes ownership (one attachment at most).
+    void attach(Attachment *attachment) { m_attachment.reset(attachment); }
     bool headersSent() const { return m_headersSent; }
     bool isHeadRequest() const { return m_head; }
 
@@ -42,8 +56,10 @@ private:
     QByteArray message(int status, const HeaderList &headers, QByteArrayView framing,
                        QByteArrayView body = {}) const;
     void detach();
+    void notifyClientGone();
 
     HttpConnection *m_connection = nullptr;
+    std::unique_ptr<Attachment> m_attachment;
     bool m_head = false;
     bool m_keepAlive = true;
     bool m_headersSent = false;
