@@ -1,6 +1,7 @@
 #include "ChatRequest.h"
 
 #include "ChatRequestScan.h"
+#include "JsonSplice.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -183,9 +184,18 @@ std::optional<ChatRequest> ChatRequest::parse(const QByteArray &raw, ApiError *e
         request.user = std::move(fields->user);
         request.stream = fields->stream;
         request.includeUsage = fields->includeUsage;
+        request.m_messagesOffset = fields->messagesOffset;
+        request.m_messagesSize = fields->messagesSize;
         return request;
     }
     return parseDocument(raw, error);
+}
+
+std::optional<QByteArrayView> ChatRequest::rawMessages() const
+{
+    if (m_messagesOffset >= 0 && m_messagesOffset + m_messagesSize <= raw.size())
+        return QByteArrayView(raw).sliced(m_messagesOffset, m_messagesSize);
+    return JsonSplice::objectValue(raw, "messages");
 }
 
 void ChatRequest::ensureBody()

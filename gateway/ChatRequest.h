@@ -24,6 +24,9 @@ struct ChatRequest
     bool stream = false;
     bool includeUsage = false;
 
+    // The "messages" value as the client wrote it (found by the scan, or looked for).
+    std::optional<QByteArrayView> rawMessages() const;
+
     // Returns the request, or a 400 error naming the offending field.
     static std::optional<ChatRequest> parse(const QByteArray &raw, ApiError *error);
     // The same through QJsonDocument always (the reference for parse(); its errors are these).
@@ -35,6 +38,8 @@ struct ChatRequest
 
 private:
     bool m_bodyBuilt = false;
+    qsizetype m_messagesOffset = -1; // in raw, when the scan read the request
+    qsizetype m_messagesSize = 0;
 };
 
 } // namespace portico

@@ -17,6 +17,7 @@ class Scanner
 public:
     explicit Scanner(QByteArrayView raw)
         : p(raw.data())
+        , begin(raw.data())
         , end(raw.data() + raw.size())
     {}
 
@@ -57,6 +58,7 @@ private:
     bool streamOptions(bool *includeUsage);
 
     const char *p;
+    const char *const begin;
     const char *const end;
 };
 
@@ -393,8 +395,14 @@ std::optional<ChatRequestScan::Fields> Scanner::scan()
             fields.model = QString::fromUtf8(text);
             return true;
         }
-        if (key == "messages")
-            return once(Messages) && messages();
+        if (key == "messages") {
+            const char *const start = p;
+            if (!once(Messages) || !messages())
+                return false;
+            fields.messagesOffset = start - begin;
+            fields.messagesSize = p - start;
+            return true;
+        }
         if (key == "stream") {
             if (!once(Stream))
                 return false;

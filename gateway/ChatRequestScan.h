@@ -21,6 +21,10 @@ struct Fields
     QString user;
     bool stream = false;
     bool includeUsage = false;
+    // Where the "messages" array is in the bytes (its value as written, validated): the session
+    // log copies it from there without looking for it again.
+    qsizetype messagesOffset = -1;
+    qsizetype messagesSize = 0;
 };
 
 std::optional<Fields> scan(QByteArrayView raw);

@@ -13,6 +13,9 @@
 #include <QRandomGenerator>
 #include <QScopeGuard>
 
+#include <algorithm>
+#include <iterator>
+
 namespace portico {
 
 namespace {
@@ -37,15 +40,22 @@ ApiError methodNotAllowed(const char *allow)
     return error;
 }
 
+// "chatcmpl-" and 24 characters of [A-Za-z0-9], written straight into the string: this runs for
+// every request.
 QString newRequestId()
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    char id[24];
+    static constexpr char16_t alphabet[] =
+        u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static constexpr char16_t prefix[] = u"chatcmpl-";
+    constexpr qsizetype PrefixLength = std::size(prefix) - 1;
     quint64 bits[3];
     QRandomGenerator::global()->fillRange(bits);
+    QString id(PrefixLength + 24, Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(id.data());
+    out = std::copy_n(prefix, PrefixLength, out);
     for (int i = 0; i < 24; ++i)
-        id[i] = alphabet[(bits[i / 8] >> ((i % 8) * 8)) % 62];
-    return QStringLiteral("chatcmpl-") + QString::fromLatin1(id, 24);
+        *out++ = alphabet[(bits[i / 8] >> ((i % 8) * 8)) % 62];
+    return id;
 }
 
 bool isJsonContentType(const QByteArray &value)
@@ -293,7 +303,7 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
     if (observer && observer->wantsContent()) {
         // The client's own bytes when they went up as sent; else the messages as sent upstream.
         if (route->systemPrompt.isEmpty()) {
-            if (const auto raw = JsonSplice::objectValue(chat->raw, "messages"))
+            if (const auto raw = chat->rawMessages())
                 info.messagesJson = raw->toByteArray();
         }
         if (info.messagesJson.isEmpty()) {

@@ -266,14 +266,21 @@ void TestGatewayRouting::sessionKeyFreshPerRequest()
     GatewayFixture f;
     QVERIFY(f.start());
     TestHttpClient client(f.port());
-    const QByteArray a =
-        client.postJson("/v1/chat/completions", chat(QStringLiteral("agent:main")), kAuth)
-            .header("x-portico-session-key");
-    const QByteArray b =
-        client.postJson("/v1/chat/completions", chat(QStringLiteral("agent:main")), kAuth)
-            .header("x-portico-session-key");
+    const auto first =
+        client.postJson("/v1/chat/completions", chat(QStringLiteral("agent:main")), kAuth);
+    const auto second =
+        client.postJson("/v1/chat/completions", chat(QStringLiteral("agent:main")), kAuth);
+    const QByteArray a = first.header("x-portico-session-key");
+    const QByteArray b = second.header("x-portico-session-key");
     QVERIFY(!a.isEmpty() && !b.isEmpty());
     QVERIFY(a != b);
+    // The request ids: OpenAI's shape, fresh per request.
+    const QRegularExpression idShape(QStringLiteral("^chatcmpl-[A-Za-z0-9]{24}$"));
+    const QByteArray idA = first.header("x-request-id");
+    const QByteArray idB = second.header("x-request-id");
+    QVERIFY2(idShape.match(QString::fromLatin1(idA)).hasMatch(), idA.constData());
+    QVERIFY2(idShape.match(QString::fromLatin1(idB)).hasMatch(), idB.constData());
+    QVERIFY(idA != idB);
     // "req-" and 128 random bits in hex: a key that is valid as an x-portico-session-key too.
     const QRegularExpression shape(QStringLiteral("^req-[0-9a-f]{32}$"));
     QVERIFY2(shape.match(QString::fromLatin1(a)).hasMatch(), a.constData());

@@ -3,8 +3,11 @@
 // fields, same document, same error. Each row says whether the byte path must answer itself.
 #include "ChatRequest.h"
 #include "ChatRequestScan.h"
+#include "JsonSplice.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using portico::ApiError;
@@ -173,6 +176,13 @@ void TestChatRequestScan::agreesWithDocument()
     QCOMPARE(parsed->stream, document->stream);
     QCOMPARE(parsed->includeUsage, document->includeUsage);
     QCOMPARE(parsed->raw, raw);
+    // The messages as written, whichever path read the request: what the session log copies.
+    const std::optional<QByteArrayView> messages = parsed->rawMessages();
+    QVERIFY(messages);
+    QCOMPARE(QJsonDocument::fromJson(messages->toByteArray()).array(),
+             document->body.value(QStringLiteral("messages")).toArray());
+    QCOMPARE(messages->toByteArray(),
+             portico::JsonSplice::objectValue(raw, "messages")->toByteArray());
     QCOMPARE(parsed->hasBody(), !fast);
     parsed->ensureBody();
     QCOMPARE(parsed->body, document->body);
