@@ -241,9 +241,14 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         QByteArray name = lowerCaseHeaderName(rawName);
         const QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
         if (name == "content-length") {
-            bool ok = false;
-            const qint64 n = value.toLongLong(&ok);
-            if (!ok || n < 0 || (haveLength && n != length)) {
+            // 1*DIGIT (RFC 9110 §8.6), no sign, no spaces: read by hand.
+            bool ok = !value.isEmpty() && value.size() <= 18;
+            qint64 n = 0;
+            for (const char c : value) {
+                ok = ok && c >= '0' && c <= '9';
+                n = n * 10 + (c - '0');
+            }
+            if (!ok || (haveLength && n != length)) {
                 reject(400, "Invalid Content-Length.");
                 return false;
             }

@@ -54,10 +54,75 @@ template<typename F> void forEachListElement(QByteArrayView value, F f)
     }
 }
 
-// A header name lower-cased in the copy (ASCII: header names are tokens), one pass and one
-// allocation; QByteArray::toLower() costs a second pass through Qt's generic case mapping.
+// Whether `name` (a token) is `lower` (a lower-case name of letters, digits and '-') in any
+// ASCII case.
+// OR-ing 0x20 lower-cases a letter and keeps a digit or '-'; the only other token characters it
+// changes ('^', '_') become characters no such name has. Eight bytes at a time.
+inline bool isHeaderNameIgnoringCase(QByteArrayView name, QByteArrayView lower)
+{
+    const qsizetype n = name.size();
+    if (n != lower.size())
+        return false;
+    qsizetype i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 a, b;
+        std::memcpy(&a, name.data() + i, 8);
+        std::memcpy(&b, lower.data() + i, 8);
+        if ((a | 0x2020202020202020ULL) != b)
+            return false;
+    }
+    for (; i < n; ++i) {
+        if (char(name[i] | 0x20) != lower[i])
+            return false;
+    }
+    return true;
+}
+
+// A header name lower-cased in the copy (ASCII: header names are tokens). The names nearly every
+// request and response carries come from a table of literals and cost no allocation; others take
+// one pass and one allocation (QByteArray::toLower() costs a second pass through Qt's generic
+// case mapping).
 inline QByteArray lowerCaseHeaderName(QByteArrayView name)
 {
+#define PORTICO_KNOWN_NAME(literal)                                                                \
+    if (isHeaderNameIgnoringCase(name, literal))                                                   \
+        return QByteArrayLiteral(literal);
+    switch (name.size()) {
+    case 4:
+        PORTICO_KNOWN_NAME("host")
+        PORTICO_KNOWN_NAME("date")
+        break;
+    case 6:
+        PORTICO_KNOWN_NAME("accept")
+        PORTICO_KNOWN_NAME("server")
+        PORTICO_KNOWN_NAME("expect")
+        break;
+    case 10:
+        PORTICO_KNOWN_NAME("connection")
+        PORTICO_KNOWN_NAME("user-agent")
+        PORTICO_KNOWN_NAME("keep-alive")
+        break;
+    case 12:
+        PORTICO_KNOWN_NAME("content-type")
+        PORTICO_KNOWN_NAME("x-request-id")
+        break;
+    case 13:
+        PORTICO_KNOWN_NAME("authorization")
+        PORTICO_KNOWN_NAME("cache-control")
+        break;
+    case 14:
+        PORTICO_KNOWN_NAME("content-length")
+        break;
+    case 15:
+        PORTICO_KNOWN_NAME("accept-encoding")
+        break;
+    case 17:
+        PORTICO_KNOWN_NAME("transfer-encoding")
+        break;
+    default:
+        break;
+    }
+#undef PORTICO_KNOWN_NAME
     QByteArray lower(name.size(), Qt::Uninitialized);
     char *out = lower.data();
     for (const char c : name)

@@ -43,6 +43,8 @@ private slots:
     void wrongContentType();
     void bodyOverLimit();
     void headerOverLimit();
+    void malformedHead_data();
+    void malformedHead();
     void slowRequestTimesOut();
     void slowRequestOnKeptAliveConnectionTimesOut();
     void idleKeptAliveConnectionIsClosed();
@@ -302,6 +304,64 @@ void TestGatewayAccess::headerOverLimit()
     const TestResponse r =
         client.request("GET", "/healthz", {{"X-Filler", QByteArray(100 * 1024, 'a')}});
     QCOMPARE(r.status, 431);
+}
+
+void TestGatewayAccess::malformedHead_data()
+{
+    // The head after the request line ("Host: …" is added first unless the row leaves it out),
+    // and the status the server answers with before any handler sees the request.
+    QTest::addColumn<QByteArray>("requestLine");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<bool>("host");
+    QTest::addColumn<int>("status");
+    const QByteArray post = "POST /v1/chat/completions HTTP/1.1";
+    QTest::newRow("Content-Length negative")
+        << post << QByteArray("Content-Length: -1\r\n") << true << 400;
+    QTest::newRow("Content-Length signed")
+        << post << QByteArray("Content-Length: +2\r\n") << true << 400;
+    QTest::newRow("Content-Length not a number")
+        << post << QByteArray("Content-Length: 1a\r\n") << true << 400;
+    QTest::newRow("Content-Length empty")
+        << post << QByteArray("Content-Length:\r\n") << true << 400;
+    QTest::newRow("Content-Length two numbers")
+        << post << QByteArray("Content-Length: 1 2\r\n") << true << 400;
+    QTest::newRow("Content-Length too long")
+        << post << QByteArray("Content-Length: 1234567890123456789\r\n") << true << 400;
+    QTest::newRow("Content-Length twice, different")
+        << post << QByteArray("Content-Length: 2\r\ncontent-LENGTH: 3\r\n") << true << 400;
+    QTest::newRow("Content-Length and chunked")
+        << post << QByteArray("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n") << true << 400;
+    QTest::newRow("Transfer-Encoding not chunked")
+        << post << QByteArray("TRANSFER-ENCODING: gzip\r\n") << true << 501;
+    QTest::newRow("header without a colon") << post << QByteArray("Accept\r\n") << true << 400;
+    QTest::newRow("header name not a token") << post << QByteArray("Acc(ept: x\r\n") << true << 400;
+    QTest::newRow("no Host in HTTP/1.1") << post << QByteArray("Accept: */*\r\n") << false << 400;
+    QTest::newRow("HTTP/2.0") << QByteArray("GET /healthz HTTP/2.0") << QByteArray() << true << 505;
+    QTest::newRow("no target") << QByteArray("GET HTTP/1.1") << QByteArray() << true << 400;
+    QTest::newRow("method not a token")
+        << QByteArray("GE(T /healthz HTTP/1.1") << QByteArray() << true << 400;
+}
+
+void TestGatewayAccess::malformedHead()
+{
+    QFETCH(QByteArray, requestLine);
+    QFETCH(QByteArray, headers);
+    QFETCH(bool, host);
+    QFETCH(int, status);
+    GatewayFixture f;
+    QVERIFY(f.start());
+    TestHttpClient client(f.port());
+    const QByteArray hostLine =
+        host ? "Host: 127.0.0.1:" + QByteArray::number(f.port()) + "\r\n" : QByteArray();
+    const TestResponse r = client.raw(requestLine + "\r\n" + hostLine + headers + "\r\n");
+    QCOMPARE(r.status, status);
+    QVERIFY(r.closed || r.header("connection") == "close");
+    // Well-known names in any case are still found: the same request, well formed, is served.
+    TestHttpClient again(f.port());
+    const TestResponse ok =
+        again.raw("GET /healthz HTTP/1.1\r\nHOST: 127.0.0.1:" + QByteArray::number(f.port()) +
+                  "\r\nCONTENT-length: 0\r\nConnection: CLOSE\r\n\r\n");
+    QCOMPARE(ok.status, 200);
 }
 
 void TestGatewayAccess::slowRequestTimesOut()

@@ -47,6 +47,7 @@ private slots:
     void parses();
     void sharesWholeBodyReads();
     void extraDataPreventsReuse();
+    void headerNamesLowerCased();
 };
 
 void TestUpstreamResponseParser::parses_data()
@@ -175,6 +176,47 @@ void TestUpstreamResponseParser::extraDataPreventsReuse()
         "HTTP/1.1 200 OK\r\nX: " + QByteArray(UpstreamResponseParser::MaxHeaderBytes, 'a');
     QCOMPARE(int(parser.feed(big, body)), int(Result::Error));
     QVERIFY(parser.errorString().contains(QStringLiteral("64 KiB")));
+}
+
+void TestUpstreamResponseParser::headerNamesLowerCased()
+{
+    // Well-known names (taken from a table) and others (lower-cased in a copy), in every case,
+    // names of one length that differ by a letter, and the same-length near misses of known ones.
+    const QList<QByteArray> names = {"Date",
+                                     "HOST",
+                                     "hosT",
+                                     "Server",
+                                     "EXPECT",
+                                     "accept",
+                                     "Connection",
+                                     "User-Agent",
+                                     "Keep-Alive",
+                                     "Content-TYPE",
+                                     "X-Request-Id",
+                                     "Authorization",
+                                     "Cache-Control",
+                                     "Accept-Encoding",
+                                     "Dote",
+                                     "Servers",
+                                     "X-Request-Ib",
+                                     "Content-Typf",
+                                     "Cache_Control",
+                                     "Accept^Encoding",
+                                     "X-Portico-Agent-Id",
+                                     "content-location",
+                                     "X1"};
+    QByteArray input = "HTTP/1.1 200 OK\r\n";
+    for (int i = 0; i < names.size(); ++i)
+        input += names[i] + ": v" + QByteArray::number(i) + "\r\n";
+    input += "Content-Length: 0\r\n\r\n";
+    const Outcome out = parse(input, 0);
+    QCOMPARE(int(out.result), int(Result::Complete));
+    QCOMPARE(out.headers.size(), names.size() + 1);
+    for (int i = 0; i < names.size(); ++i) {
+        QCOMPARE(out.headers[i].first, names[i].toLower());
+        QCOMPARE(out.headers[i].second, "v" + QByteArray::number(i));
+    }
+    QCOMPARE(out.headers.last().first, QByteArray("content-length"));
 }
 
 QTEST_APPLESS_MAIN(TestUpstreamResponseParser)
