@@ -23,6 +23,22 @@ constexpr std::string_view CredentialNames[] = {
     "client-secret", "client_secret", "access-token",   "access_token",
     "refresh-token", "refresh_token", "secret-key",     "secret_key"};
 
+// credentialValueAt() rules names out by their last three letters before comparing: every name
+// above must end in one of these.
+constexpr std::string_view CredentialEndings[] = {"ion", "key", "ord", "swd", "ret", "ken"};
+constexpr bool allNamesHaveAKnownEnding()
+{
+    for (const std::string_view name : CredentialNames) {
+        bool found = false;
+        for (const std::string_view ending : CredentialEndings)
+            found = found || name.ends_with(ending);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+static_assert(allNamesHaveAKnownEnding(), "add the new name's ending to credentialValueAt()");
+
 constexpr qsizetype MaxNameScan = 48;
 
 bool isTokenChar(char16_t c)
@@ -149,6 +165,17 @@ template<typename View> bool credentialValueAt(View text, qsizetype sep, Range *
         break;
     default:
         return false;
+    }
+    // And in one of the six CredentialEndings: "requestId" and "content" are ruled out here too.
+    {
+        const auto lower = [&](qsizetype k) { return char16_t(unit(text, k) | 0x20); };
+        const char16_t a = lower(nameEnd - 3), b = lower(nameEnd - 2);
+        const bool ending =
+            (a == u'i' && b == u'o' && last == u'n') || (a == u'k' && b == u'e' && last == u'y') ||
+            (a == u'o' && b == u'r' && last == u'd') || (a == u's' && b == u'w' && last == u'd') ||
+            (a == u'r' && b == u'e' && last == u't') || (a == u'k' && b == u'e' && last == u'n');
+        if (!ending)
+            return false;
     }
     while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(unit(text, i - 1)))
         --i;

@@ -94,6 +94,24 @@ void TestRedactor::redactsText_data()
         << QStringLiteral(R"({"authorization":"Token [REDACTED]"})");
     QTest::newRow("non-ascii text") << none << QStringLiteral("clé: x, password=héllo-wörld")
                                     << QStringLiteral("clé: x, password=[REDACTED]");
+    // Every credential name, in three shapes and mixed case.
+    for (const char *name :
+         {"authorization", "x-api-key", "x-goog-api-key", "api-key", "api_key", "apikey",
+          "password", "passwd", "client-secret", "client_secret", "access-token", "access_token",
+          "refresh-token", "refresh_token", "secret-key", "secret_key"}) {
+        QString mixed = QString::fromLatin1(name);
+        mixed[0] = mixed[0].toUpper();
+        mixed[mixed.size() - 1] = mixed[mixed.size() - 1].toUpper();
+        QTest::addRow("name %s in JSON", name)
+            << none << QStringLiteral(R"({"%1": "s3cr3t-value"})").arg(mixed)
+            << QStringLiteral(R"({"%1": "[REDACTED]"})").arg(mixed);
+        QTest::addRow("name %s as a header", name)
+            << none << QStringLiteral("%1: s3cr3t-value\r\n").arg(mixed)
+            << QStringLiteral("%1: [REDACTED]\r\n").arg(mixed);
+        QTest::addRow("name %s in a query", name)
+            << none << QStringLiteral("a=1&%1=s3cr3t-value&b=2").arg(mixed)
+            << QStringLiteral("a=1&%1=[REDACTED]&b=2").arg(mixed);
+    }
     const QString harmless = QStringLiteral(
         "sk-learn is a library; the password is required; a bearer of news; risk-free; "
         "task-0123456789abcdefgh; api keys are secret");
