@@ -42,8 +42,6 @@ ChatExchange::ChatExchange(HttpResponder *responder, ProviderCall *call, Request
     m_info.exchange = this;
     m_keepContent = m_observer && m_observer->wantsContent();
     m_liveChunks = m_observer && m_observer->wantsLiveChunks();
-    if (!m_info.stream)
-        m_assembler = std::make_unique<CompletionAssembler>();
     m_call->setSink(this); // unset first thing in the destructor
 }
 
@@ -110,8 +108,12 @@ void ChatExchange::recordChunk(const QByteArray &json)
         m_summary.streamed.add(json);
     if (m_liveChunks)
         m_observer->requestChunk(m_info.requestId, json);
-    if (!m_info.stream)
+    if (!m_info.stream) {
+        // Only for providers that answer in chunks (CLI agents): a relayed completion comes whole.
+        if (!m_assembler)
+            m_assembler = std::make_unique<CompletionAssembler>();
         m_assembler->add(json);
+    }
 }
 
 void ChatExchange::onChunk(const QByteArray &json)
@@ -174,6 +176,8 @@ void ChatExchange::onSucceeded()
         m_responder->endChunked();
     } else {
         QByteArray body = m_completion;
+        if (body.isEmpty() && !m_assembler)
+            m_assembler = std::make_unique<CompletionAssembler>(); // an empty answer
         if (body.isEmpty())
             body = m_assembler->completionJson(m_info.requestId, m_info.upstreamModel,
                                                m_info.startedMs / 1000);

@@ -2,6 +2,7 @@
 
 #include "Utf8Append.h"
 
+#include <array>
 #include <charconv>
 #include <string>
 #include <string_view>
@@ -201,9 +202,70 @@ void appendNumber(std::string &out, qint64 value)
     out.append(buffer, result.ptr);
 }
 
+// JSON text as the client or the upstream wrote it, on one line: whitespace between tokens is
+// dropped (a pretty-printed request would otherwise split its record over several lines of the
+// file), and a control character inside a string (invalid JSON, from a careless upstream) is
+// written as a \u escape. Everything else is copied as it is.
 void appendRaw(std::string &out, const QByteArray &json)
 {
-    out.append(json.constData(), static_cast<size_t>(json.size()));
+    static const char hex[] = "0123456789abcdef";
+    const char *p = json.constData();
+    const char *const end = p + json.size();
+    out.reserve(out.size() + size_t(json.size()));
+    bool inString = false;
+    while (p < end) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (inString) {
+            // Copy the run up to the next quote, backslash or control character at once.
+            static constexpr auto stops = [] {
+                std::array<bool, 256> table{};
+                for (int k = 0; k < 0x20; ++k)
+                    table[size_t(k)] = true;
+                table['"'] = table['\\'] = true;
+                return table;
+            }();
+            const char *run = p;
+            while (run < end && !stops[static_cast<unsigned char>(*run)])
+                ++run;
+            out.append(p, size_t(run - p));
+            p = run;
+            if (p == end)
+                break;
+            const auto d = static_cast<unsigned char>(*p);
+            if (d == '"') {
+                out += '"';
+                inString = false;
+                ++p;
+            } else if (d == '\\') {
+                out += '\\';
+                if (++p < end) {
+                    if (static_cast<unsigned char>(*p) >= 0x20)
+                        out += *p;
+                    else
+                        out += 'n'; // "\<control>" is invalid either way; keep one line
+                    ++p;
+                }
+            } else {
+                out += "\\u00";
+                out += hex[d >> 4];
+                out += hex[d & 0xf];
+                ++p;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            ++p;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c < 0x20) {
+            ++p; // not JSON; never a line break in the file
+            continue;
+        }
+        out += char(c);
+        ++p;
+    }
 }
 
 void appendStringField(std::string &out, std::string_view key, const QString &value)

@@ -15,7 +15,8 @@ class TestLogRecordLine : public QObject
 private slots:
     void matchesQJsonDocument_data();
     void matchesQJsonDocument();
-    void rawContentIsWrittenAsIs();
+    void rawContentIsWrittenOnOneLine_data();
+    void rawContentIsWrittenOnOneLine();
 };
 
 void TestLogRecordLine::matchesQJsonDocument_data()
@@ -70,20 +71,46 @@ void TestLogRecordLine::matchesQJsonDocument()
     QCOMPARE(record.toJsonLine(false), bare.toJsonLine());
 }
 
-void TestLogRecordLine::rawContentIsWrittenAsIs()
+void TestLogRecordLine::rawContentIsWrittenOnOneLine_data()
 {
+    // The client's messages and the upstream's message as raw JSON, and what the line holds.
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QByteArray>("written");
+    QTest::newRow("compact") << QByteArray(R"([{"role":"user","content":"kept as sent"}])")
+                             << QByteArray(R"([{"role":"user","content":"kept as sent"}])");
+    QTest::newRow("pretty-printed")
+        << QByteArray("[\n  {\r\n\t\"role\" : \"user\",\n   \"content\": \"a  b\\n\"}\n]\n")
+        << QByteArray(R"([{"role":"user","content":"a  b\n"}])");
+    QTest::newRow("escapes kept") << QByteArray(R"([ {"content":"q\" \\ \" \\"} ])")
+                                  << QByteArray(R"([{"content":"q\" \\ \" \\"}])");
+    QTest::newRow("control characters in a string (not JSON)")
+        << QByteArray("[{\"content\":\"a\nb\tc\r\"}]")
+        << QByteArray(R"([{"content":"a\u000ab\u0009c\u000d"}])");
+    QTest::newRow("non-ASCII") << QByteArray("[ {\"content\" : \"h\xc3\xa9 \xe2\x82\xac\"} ]")
+                               << QByteArray("[{\"content\":\"h\xc3\xa9 \xe2\x82\xac\"}]");
+}
+
+void TestLogRecordLine::rawContentIsWrittenOnOneLine()
+{
+    // One record, one line of the file, whatever the bytes: JSON text goes in without the
+    // whitespace between its tokens and with no raw control character.
+    QFETCH(QByteArray, raw);
+    QFETCH(QByteArray, written);
     LogRecord r;
     r.time = 1;
-    r.rawRequestMessages = R"([ {"role":"user", "content":"kept as sent"} ])";
-    r.rawResponse = R"({"role":"assistant","content":"x","x_extra":1})";
+    r.rawRequestMessages = raw;
+    r.rawResponse = R"({"role":"assistant",
+        "content":"x","x_extra":1})";
     const QByteArray line = r.toJsonLine();
-    QVERIFY(line.contains(r.rawRequestMessages));
-    QVERIFY(line.contains(r.rawResponse));
+    QCOMPARE(line.count('\n'), 1);
+    QVERIFY(line.endsWith('\n'));
+    QVERIFY2(line.contains(QByteArray("\"requestMessages\":" + written + ",")), line.constData());
+    QVERIFY(line.contains(R"("response":{"role":"assistant","content":"x","x_extra":1})"));
     LogRecord back;
     QVERIFY(LogRecord::fromJsonLine(line.chopped(1), &back));
     QCOMPARE(back.requestMessages.size(), 1);
     QCOMPARE(back.response.value(QStringLiteral("x_extra")).toInt(), 1);
-    QVERIFY(!r.toJsonLine(false).contains("kept as sent"));
+    QVERIFY(!r.toJsonLine(false).contains("\"content\""));
 }
 
 QTEST_GUILESS_MAIN(TestLogRecordLine)
