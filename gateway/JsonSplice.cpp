@@ -150,6 +150,17 @@ bool objectValues(QByteArrayView json, std::initializer_list<QByteArrayView> key
     return true;
 }
 
+std::optional<QByteArrayView> firstElementOnwards(QByteArrayView json)
+{
+    qsizetype i = skipSpace(json, 0);
+    if (i >= json.size() || json[i] != '[')
+        return std::nullopt;
+    i = skipSpace(json, i + 1);
+    if (i >= json.size() || json[i] == ']')
+        return std::nullopt;
+    return json.sliced(i);
+}
+
 std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index)
 {
     qsizetype i = skipSpace(json, 0);

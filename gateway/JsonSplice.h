@@ -27,6 +27,9 @@ bool objectValues(QByteArrayView json, std::initializer_list<QByteArrayView> key
                   std::optional<QByteArrayView> *values);
 // The raw text of element `index` of the JSON array `json`, or nothing.
 std::optional<QByteArrayView> arrayElement(QByteArrayView json, qsizetype index);
+// The array's first element and whatever follows it (its end is not looked for): enough for
+// objectValue() on it, which stops at the element's closing brace, without a walk over it first.
+std::optional<QByteArrayView> firstElementOnwards(QByteArrayView json);
 
 // Encodes a string as a JSON string literal, quotes included.
 QByteArray quote(const QString &text);

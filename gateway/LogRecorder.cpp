@@ -39,7 +39,6 @@ LogRecord::Usage usageOf(QByteArrayView usage)
     return {integerOf(v[0]), integerOf(v[1]), integerOf(v[2])};
 }
 
-// choices[0].message of a chat.completion, as raw JSON text.
 // choices[0].message and usage of a chat.completion, as raw JSON text, in one pass over it.
 struct RawCompletion
 {
@@ -53,7 +52,7 @@ RawCompletion rawCompletion(const QByteArray &completion)
         return {};
     std::optional<QByteArrayView> top[2]; // choices, usage
     JsonSplice::objectValues(completion, {"choices", "usage"}, top);
-    const auto first = top[0] ? JsonSplice::arrayElement(*top[0], 0) : std::nullopt;
+    const auto first = top[0] ? JsonSplice::firstElementOnwards(*top[0]) : std::nullopt;
     const auto message = first ? JsonSplice::objectValue(*first, "message") : std::nullopt;
     if (!message || !message->startsWith('{'))
         return {};

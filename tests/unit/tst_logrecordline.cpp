@@ -83,6 +83,11 @@ void TestLogRecordLine::rawContentIsWrittenOnOneLine_data()
         << QByteArray(R"([{"role":"user","content":"a  b\n"}])");
     QTest::newRow("escapes kept") << QByteArray(R"([ {"content":"q\" \\ \" \\"} ])")
                                   << QByteArray(R"([{"content":"q\" \\ \" \\"}])");
+    QTest::newRow("compact with escapes and spaces in strings")
+        << QByteArray(R"([{"content":"q\" {\\ [x] \"\\"}])")
+        << QByteArray(R"([{"content":"q\" {\\ [x] \"\\"}])");
+    QTest::newRow("escaped control character")
+        << QByteArray("[{\"content\":\"a\\\nb\"}]") << QByteArray(R"([{"content":"a\nb"}])");
     QTest::newRow("control characters in a string (not JSON)")
         << QByteArray("[{\"content\":\"a\nb\tc\r\"}]")
         << QByteArray(R"([{"content":"a\u000ab\u0009c\u000d"}])");
