@@ -190,10 +190,18 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         watch.events = 0;
     }
     *slot = notifier;
-    if (dynamic_cast<DirectSocketNotifier *>(notifier))
+    if (auto *direct = dynamic_cast<DirectSocketNotifier *>(notifier)) {
         watch.direct |= quint8(1u << kind);
-    else
+        const bool exclusive = direct->wakeUp() == DirectSocketNotifier::WakeUp::OneWaiter;
+        if (exclusive != watch.exclusive && watch.events != 0 && !watch.polled) {
+            epoll_event ev{};
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, &ev);
+            watch.events = 0;
+        }
+        watch.exclusive = exclusive;
+    } else {
         watch.direct &= quint8(~(1u << kind));
+    }
     updateWatch(fd, watch);
 }
 
@@ -237,7 +245,18 @@ void EpollDispatcher::updateWatch(int fd, Watch &watch)
     ev.events = wanted;
     ev.data.u64 = packKey(fd, watch.serial);
     int rc = 0;
-    if (wanted == 0) {
+    if (watch.exclusive && wanted != 0) {
+        // EPOLLEXCLUSIVE (one of the threads waiting on the descriptor is woken, not all) is
+        // only taken by EPOLL_CTL_ADD: a change is a removal and an addition.
+        if (watch.events != 0)
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, &ev);
+        ev.events = wanted | EPOLLEXCLUSIVE;
+        rc = epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+        if (rc != 0 && errno == EINVAL) { // a kernel before 4.5: every waiter is woken
+            ev.events = wanted;
+            rc = epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+        }
+    } else if (wanted == 0) {
         // Fails with EBADF when the descriptor is already closed, which removed it from the set.
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, &ev);
     } else if (watch.events == 0) {

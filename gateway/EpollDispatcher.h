@@ -64,11 +64,12 @@ private:
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
-        quint8 direct = 0;   // bit k: the notifier of kind k (read, write, exception) is a
-                             // DirectSocketNotifier, called without an event
-        quint32 serial = 0;  // tells a new registration of the descriptor from an old one
-        quint32 events = 0;  // what the epoll set holds for it
-        bool polled = false; // epoll refused it: reported ready on every pass
+        quint8 direct = 0;      // bit k: the notifier of kind k (read, write, exception) is a
+                                // DirectSocketNotifier, called without an event
+        quint32 serial = 0;     // tells a new registration of the descriptor from an old one
+        quint32 events = 0;     // what the epoll set holds for it
+        bool polled = false;    // epoll refused it: reported ready on every pass
+        bool exclusive = false; // added with EPOLLEXCLUSIVE: never modified, removed and added
     };
     struct Timer
     {

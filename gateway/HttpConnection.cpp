@@ -25,13 +25,13 @@ bool hasToken(QByteArrayView list, QByteArrayView token)
 } // namespace
 
 HttpConnection::HttpConnection(qintptr socketDescriptor, const HttpLimits &limits,
-                               const HttpHandler &handler, QObject *parent)
+                               const HttpHandler &handler, QObject *parent, const sockaddr *peer)
     : QObject(parent)
     , m_limits(limits)
     , m_handler(handler)
 {
     auto *socket = new TcpStream(this);
-    if (!socket->adopt(socketDescriptor)) {
+    if (!socket->adopt(socketDescriptor, peer)) {
         delete socket;
         return;
     }

@@ -31,11 +31,17 @@ class HttpConnection : public QObject, private TcpStream::Listener
 {
     Q_OBJECT
 public:
+    // `peer`: the address accept4() gave, for a descriptor accepted non-blocking
+    // (TcpStream::adopt).
     HttpConnection(qintptr socketDescriptor, const HttpLimits &limits, const HttpHandler &handler,
-                   QObject *parent = nullptr);
+                   QObject *parent = nullptr, const sockaddr *peer = nullptr);
     ~HttpConnection() override;
 
     bool isValid() const { return m_socket != nullptr; }
+    // Reads what the client has sent already, without waiting for the event loop to report it:
+    // a request usually arrives with (or right after) the connection. May close the connection
+    // (closed() is emitted; it is deleted later).
+    void readNow() { onReadyRead(); }
     bool isBusy() const { return m_responder != nullptr; }
     // Closes the connection; an active responder emits clientGone first.
     void close();

@@ -1,14 +1,22 @@
 #include "HttpServer.h"
 
 #include "DeferredDelete.h"
+#include "DirectSocketNotifier.h"
 #ifdef Q_OS_LINUX
 #include "EpollDispatcher.h"
 #endif
 
+#include <QBasicTimer>
 #include <QSet>
 #include <QTcpServer>
 #include <QThread>
+#include <QTimerEvent>
 
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace portico {
@@ -34,15 +42,17 @@ private:
 class HttpWorker : public QObject
 {
 public:
-    HttpWorker(const HttpHandler &handler, const HttpLimits &limits, std::atomic<int> *count)
-        : m_handler(handler)
+    HttpWorker(HttpServer *server, const HttpHandler &handler, const HttpLimits &limits,
+               std::atomic<int> *count)
+        : m_server(server)
+        , m_handler(handler)
         , m_limits(limits)
         , m_count(count)
     {}
 
-    void addConnection(qintptr descriptor)
+    void addConnection(qintptr descriptor, const sockaddr *peer = nullptr)
     {
-        auto *connection = new HttpConnection(descriptor, m_limits, m_handler, this);
+        auto *connection = new HttpConnection(descriptor, m_limits, m_handler, this, peer);
         if (!connection->isValid()) {
             delete connection;
             ::close(static_cast<int>(descriptor));
@@ -54,6 +64,26 @@ public:
             m_connections.remove(connection);
             m_count->fetch_sub(1, std::memory_order_relaxed);
         });
+        if (peer)
+            connection->readNow();
+    }
+
+    // Accepts from the listening socket shared by all workers (see HttpServer::listen).
+    void startAccepting(int listenFd)
+    {
+        stopAccepting();
+        m_listenFd = listenFd;
+        m_acceptNotifier =
+            new DirectSocketNotifier(listenFd, QSocketNotifier::Read, acceptReady, this, this,
+                                     DirectSocketNotifier::WakeUp::OneWaiter);
+    }
+
+    void stopAccepting()
+    {
+        delete m_acceptNotifier;
+        m_acceptNotifier = nullptr;
+        m_listenFd = -1;
+        m_acceptRetry.stop();
     }
 
     ~HttpWorker() override
@@ -69,10 +99,62 @@ public:
     }
 
 private:
+    static void acceptReady(void *self) { static_cast<HttpWorker *>(self)->acceptSome(); }
+
+    void acceptSome()
+    {
+        // A few per wake-up: the listening socket wakes one waiting worker per connection
+        // (EPOLLEXCLUSIVE), so connections spread over the workers that are free to take them,
+        // and a burst is not all taken by the first worker to wake.
+        constexpr int AcceptsPerWakeUp = 4;
+        for (int i = 0; i < AcceptsPerWakeUp && m_listenFd >= 0; ++i) {
+            sockaddr_storage peer{};
+            socklen_t length = sizeof peer;
+            const int fd = ::accept4(m_listenFd, reinterpret_cast<sockaddr *>(&peer), &length,
+                                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                if (errno == EINTR || errno == ECONNABORTED)
+                    continue;
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    pauseAccepting(errno);
+                return;
+            }
+            m_acceptFailing = false;
+            if (m_server->admitConnection(fd))
+                addConnection(fd, reinterpret_cast<const sockaddr *>(&peer));
+        }
+    }
+
+    // Out of descriptors or memory: the pending connection stays ready, so watching the
+    // listening socket now would spin. Try again shortly (existing connections are unaffected).
+    void pauseAccepting(int error)
+    {
+        if (!m_acceptNotifier || m_acceptRetry.isActive())
+            return;
+        if (!std::exchange(m_acceptFailing, true)) // once until a connection is accepted again
+            qWarning("portico: cannot accept connections for now: %s", strerror(error));
+        m_acceptNotifier->setEnabled(false);
+        m_acceptRetry.start(100, this);
+    }
+
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (event->timerId() != m_acceptRetry.timerId())
+            return QObject::timerEvent(event);
+        m_acceptRetry.stop();
+        if (m_acceptNotifier)
+            m_acceptNotifier->setEnabled(true);
+    }
+
+    HttpServer *m_server;
     const HttpHandler &m_handler;
     HttpLimits m_limits;
     std::atomic<int> *m_count;
     QSet<HttpConnection *> m_connections;
+    int m_listenFd = -1;
+    DirectSocketNotifier *m_acceptNotifier = nullptr;
+    QBasicTimer m_acceptRetry;
+    bool m_acceptFailing = false;
 };
 
 HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int workerThreads,
@@ -92,16 +174,19 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     for (int i = 0; i < workerThreads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));
+        bool epoll = false;
 #ifdef Q_OS_LINUX
         if (EpollDispatcher::wanted()) {
             auto *dispatcher = new EpollDispatcher;
-            if (dispatcher->isValid())
+            epoll = dispatcher->isValid();
+            if (epoll)
                 thread->setEventDispatcher(dispatcher);
             else
                 delete dispatcher;
         }
 #endif
-        auto *worker = new HttpWorker(m_handler, m_limits, &m_connections);
+        m_workersAccept = m_workersAccept && epoll;
+        auto *worker = new HttpWorker(this, m_handler, m_limits, &m_connections);
         worker->moveToThread(thread);
         // Workers never run nested event loops: per-request objects can go without an event.
         QObject::connect(thread, &QThread::started, worker, &DeferredDelete::install);
@@ -110,8 +195,9 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
         m_threads.push_back(thread);
         m_workers.push_back(worker);
     }
-    // The acceptor lives in the first worker thread too: accepting never waits for the thread
-    // that owns the server (the GUI thread in the tray app).
+    // The acceptor (QTcpServer: binding, its errors; accepting too when the workers do not) lives
+    // in the first worker thread: it never waits for the thread that owns the server (the GUI
+    // thread in the tray app).
     // A burst of connections (1,000 streams opened at once) must not overflow the kernel's
     // accept queue: Qt's default backlog of 50 drops SYNs, which clients retry only after 1 s.
     m_acceptor->setMaxPendingConnections(4096);
@@ -121,6 +207,7 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
 
 HttpServer::~HttpServer()
 {
+    stopWorkersAccepting();
     HttpAcceptor *acceptor = m_acceptor.release();
     QMetaObject::invokeMethod(
         acceptor, [acceptor] { delete acceptor; }, Qt::BlockingQueuedConnection);
@@ -143,9 +230,21 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
             ok = acceptor->listen(address, port);
             if (!ok)
                 why = acceptor->errorString();
+            else if (m_workersAccept)
+                acceptor->pauseAccepting(); // the workers accept (below)
             m_port = acceptor->serverPort();
         },
         Qt::BlockingQueuedConnection);
+    if (ok && m_workersAccept) {
+        // Every worker watches the listening socket, and the kernel wakes one of those waiting
+        // (EPOLLEXCLUSIVE): a new connection is accepted, read and answered by the same thread,
+        // with no hand-over from an accepting thread (one thread wake-up less per connection,
+        // which is what a new stream waits for under load; benchmark (d)).
+        const int fd = int(acceptor->socketDescriptor());
+        for (HttpWorker *worker : m_workers)
+            QMetaObject::invokeMethod(
+                worker, [worker, fd] { worker->startAccepting(fd); }, Qt::BlockingQueuedConnection);
+    }
     if (!ok && error)
         *error = why;
     return ok;
@@ -161,15 +260,25 @@ bool HttpServer::isListening() const
     return m_port != 0;
 }
 
+void HttpServer::stopWorkersAccepting()
+{
+    if (!m_workersAccept)
+        return;
+    for (HttpWorker *worker : m_workers)
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->stopAccepting(); }, Qt::BlockingQueuedConnection);
+}
+
 void HttpServer::stopListening()
 {
+    stopWorkersAccepting();
     HttpAcceptor *acceptor = m_acceptor.get();
     QMetaObject::invokeMethod(
         acceptor, [acceptor] { acceptor->close(); }, Qt::BlockingQueuedConnection);
     m_port = 0;
 }
 
-void HttpServer::dispatchConnection(qintptr descriptor)
+bool HttpServer::admitConnection(int descriptor)
 {
     if (m_connections.fetch_add(1, std::memory_order_relaxed) >= m_maxConnections) {
         m_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -180,8 +289,15 @@ void HttpServer::dispatchConnection(qintptr descriptor)
         [[maybe_unused]] const auto written =
             ::write(static_cast<int>(descriptor), busy, sizeof busy - 1);
         ::close(static_cast<int>(descriptor));
-        return;
+        return false;
     }
+    return true;
+}
+
+void HttpServer::dispatchConnection(qintptr descriptor)
+{
+    if (!admitConnection(int(descriptor)))
+        return;
     HttpWorker *worker =
         m_workers[m_next.fetch_add(1, std::memory_order_relaxed) % m_workers.size()];
     QMetaObject::invokeMethod(

@@ -16,10 +16,12 @@ namespace portico {
 class HttpWorker;
 class HttpAcceptor;
 
-// A small HTTP/1.1 server: one acceptor and N worker threads, each with its own event loop.
-// A connection lives in one worker for its whole life, and so does everything its requests start
-// (upstream calls, streams), so a request never crosses threads. The handler is called in the
-// worker thread and must be thread-safe.
+// A small HTTP/1.1 server: N worker threads, each with its own event loop. On Linux every worker
+// watches the listening socket (EPOLLEXCLUSIVE: the kernel wakes one idle worker per connection)
+// and serves what it accepts; elsewhere (or with Qt's dispatchers) one acceptor hands connections
+// out in turn. A connection lives in one worker for its whole life, and so does everything its
+// requests start (upstream calls, streams), so a request never crosses threads. The handler is
+// called in the worker thread and must be thread-safe.
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -43,7 +45,11 @@ public:
 
 private:
     friend class HttpAcceptor;
+    friend class HttpWorker;
+    // Counts the connection in, or answers 503 and closes it when there are too many.
+    bool admitConnection(int descriptor);
     void dispatchConnection(qintptr descriptor);
+    void stopWorkersAccepting();
 
     HttpHandler m_handler;
     HttpLimits m_limits;
@@ -54,6 +60,7 @@ private:
     std::unique_ptr<HttpAcceptor> m_acceptor;
     std::vector<QThread *> m_threads;
     std::vector<HttpWorker *> m_workers;
+    bool m_workersAccept = true; // every worker has an EpollDispatcher: they accept themselves
 };
 
 } // namespace portico

@@ -93,17 +93,22 @@ TcpStream::~TcpStream()
         ::close(m_fd);
 }
 
-bool TcpStream::adopt(qintptr descriptor)
+bool TcpStream::adopt(qintptr descriptor, const sockaddr *peer)
 {
     const int fd = static_cast<int>(descriptor);
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || (!(flags & O_NONBLOCK) && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0))
-        return false;
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) < 0)
-        return false;
-    m_peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
+    if (peer) {
+        // From accept4(SOCK_NONBLOCK): no flags to read and no peer to ask for.
+        m_peer.setAddress(peer);
+    } else {
+        const int flags = ::fcntl(fd, F_GETFL);
+        if (flags < 0 || (!(flags & O_NONBLOCK) && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0))
+            return false;
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) < 0)
+            return false;
+        m_peer.setAddress(reinterpret_cast<const sockaddr *>(&address));
+    }
     setNoDelay(fd);
     setDescriptor(fd, true);
     return true;

@@ -7,6 +7,7 @@
 #include <QObject>
 
 class QSocketNotifier;
+struct sockaddr;
 
 namespace portico {
 
@@ -38,8 +39,9 @@ public:
     void setListener(Listener *listener) { m_listener = listener; }
 
     // Takes a connected descriptor (from accept()). False if it is not usable (the caller still
-    // owns it then).
-    bool adopt(qintptr descriptor);
+    // owns it then). With `peer` (the address accept4() gave), the descriptor must already be
+    // non-blocking.
+    bool adopt(qintptr descriptor, const sockaddr *peer = nullptr);
     // Connects to `host` (an address, or a name resolved with QHostInfo, each address tried in
     // turn). Emits connected() or errorOccurred().
     void connectToHost(const QString &host, quint16 port);

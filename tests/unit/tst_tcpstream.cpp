@@ -1,6 +1,7 @@
 // TcpStream, the lean socket of the relay path, over real loopback connections: the peer is a
 // plain socket the test drives by hand (so it can stop reading, or reset the connection) or a
 // QTcpServer.
+#include "NoFreeDescriptor.h"
 #include "TcpStream.h"
 
 #include <QHostAddress>
@@ -545,16 +546,10 @@ void TestTcpStream::connectFailingAtOnce()
     Served s;
     QVERIFY(s.listening);
 
-    rlimit saved{};
-    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &saved), 0);
-    const int lowestFree = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    QVERIFY(lowestFree >= 0);
-    ::close(lowestFree);
-    rlimit none = saved;
-    none.rlim_cur = rlim_t(lowestFree); // the next descriptor would be one too many
-    QCOMPARE(::setrlimit(RLIMIT_NOFILE, &none), 0);
+    NoFreeDescriptor noneLeft; // the next descriptor would be one too many
+    QVERIFY(noneLeft.isSet());
     s.stream.connectToHost(QStringLiteral("127.0.0.1"), s.server.serverPort());
-    QCOMPARE(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+    QVERIFY(noneLeft.restore());
 
     QVERIFY(!s.stream.isOpen());
     QVERIFY(s.errors.isEmpty()); // not from inside the call
