@@ -222,9 +222,30 @@ void UpstreamClient::Private::start(UpstreamHostPool *pool, UpstreamReply *reply
         connection = candidate;
         break;
     }
+    // Concurrent demand beyond the connections that served before (another exchange is under
+    // way, and this one found no idle connection, or took a spare): the next one should find a
+    // connection open. A retry, or a lone client back after the pool timed out, opens no spare.
+    const qsizetype othersBusy =
+        pool->live - qsizetype(pool->idle.size()) - (pool->spare ? 1 : 0) - (connection ? 1 : 0);
+    const bool wantSpare = mayReuse && (!connection || connection->isSpare()) && othersBusy > 0;
+    if (!connection && pool->spare) {
+        connection = pool->spare; // connecting already: sooner than a new one
+        pool->spare = nullptr;
+    }
     if (!connection)
         connection = new UpstreamConnection(q, pool);
     connection->start(reply, std::move(exchange));
+    if (wantSpare)
+        preconnect(pool);
+}
+
+void UpstreamClient::Private::preconnect(UpstreamHostPool *pool)
+{
+    if (!preconnectEnabled || shuttingDown || !pool->warm || pool->spare ||
+        qsizetype(pool->idle.size()) >= maxIdlePerHost)
+        return;
+    pool->spare = new UpstreamConnection(q, pool);
+    pool->spare->preconnect();
 }
 
 void UpstreamClient::Private::failLater(UpstreamReply *reply, UpstreamReply::Error error,
@@ -325,6 +346,11 @@ void UpstreamClient::setMaxIdlePerHost(int count)
         while (qsizetype(pool->idle.size()) > d->maxIdlePerHost)
             pool->idle.front()->close(); // the least recently used first
     }
+}
+
+void UpstreamClient::setPreconnect(bool enabled)
+{
+    d->preconnectEnabled = enabled;
 }
 
 void UpstreamClient::setIdleTimeoutMs(int ms)

@@ -137,6 +137,12 @@ public:
 
     void setMaxIdlePerHost(int count);
     void setIdleTimeoutMs(int ms); // idle keep-alive connections are closed after this
+    // When a request to a host finds no idle connection that served before (it opens one, or
+    // takes a spare), a spare connection to that host is opened ahead of the next request and
+    // pooled once connected, so a burst of new streams does not wait for a connect (TCP and TLS
+    // handshakes) each. Only for hosts that answered with keep-alive and whose last connect
+    // worked; a spare nobody takes is closed with the other idle connections. On by default.
+    void setPreconnect(bool enabled);
     int idleConnectionCount() const;
     int activeConnectionCount() const;
 

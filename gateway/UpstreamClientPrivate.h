@@ -31,6 +31,9 @@ struct UpstreamHostPool
     QByteArray hostHeader;                  // "host[:port]", the Host header value
     QString label;                          // "host:port", for error messages
     std::vector<UpstreamConnection *> idle; // most recently used last
+    UpstreamConnection *spare = nullptr;    // opened ahead of demand, still connecting
+    int live = 0;                           // connections not closed: connecting, busy or idle
+    bool warm = false; // answered with keep-alive and not refused since: spares may be opened
 };
 
 struct UpstreamPoolKey
@@ -60,6 +63,8 @@ struct UpstreamClient::Private
     void start(UpstreamHostPool *pool, UpstreamReply *reply, UpstreamExchange &&exchange,
                bool mayReuse);
     void failLater(UpstreamReply *reply, UpstreamReply::Error error, const QString &message);
+    // Opens a spare connection to `pool` (see UpstreamClient::setPreconnect).
+    void preconnect(UpstreamHostPool *pool);
 
     // Called by connections.
     bool release(UpstreamConnection *connection); // false: not pooled, the caller closes it
@@ -70,6 +75,7 @@ struct UpstreamClient::Private
     QHash<UpstreamPoolKey, std::shared_ptr<UpstreamHostPool>> pools;
     int maxIdlePerHost = 64;
     int idleTimeoutMs = 30'000;
+    bool preconnectEnabled = true;
     int liveConnections = 0; // connecting, busy or idle
     int idleConnections = 0;
     bool shuttingDown = false;

@@ -28,6 +28,7 @@ UpstreamConnection::UpstreamConnection(UpstreamClient *client, UpstreamHostPool 
     , m_pool(pool)
 {
     ++client->d->liveConnections;
+    ++pool->live;
 }
 
 UpstreamConnection::~UpstreamConnection()
@@ -59,6 +60,13 @@ void UpstreamConnection::start(UpstreamReply *reply, UpstreamExchange &&exchange
     reply->m_connection = this;
     m_exchange = std::move(exchange);
     m_parser.reset(m_exchange.headRequest);
+    m_spare = false;
+    if (m_phase == Phase::Connecting) {
+        // A spare still connecting: the request goes out once it is connected, within the
+        // request's own connect timeout, counted from when the spare started.
+        m_timer.arm(deadline(), this);
+        return;
+    }
     if (m_phase == Phase::Pooled) {
         // Never flushed here: a TLS socket could report an error synchronously, before send()
         // returned. (A plain socket writes at once but only records errors; see writeRequest.)
@@ -66,6 +74,17 @@ void UpstreamConnection::start(UpstreamReply *reply, UpstreamExchange &&exchange
         writeRequest(false);
         return;
     }
+    beginConnecting();
+}
+
+void UpstreamConnection::preconnect()
+{
+    m_spare = true;
+    beginConnecting();
+}
+
+void UpstreamConnection::beginConnecting()
+{
     m_phase = Phase::Connecting;
     m_phaseStart = nowMs();
     m_timer.arm(deadline(), this);
@@ -124,6 +143,13 @@ void UpstreamConnection::onReady()
         return;
     if (m_socket)
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (!m_reply) { // a spare nobody has taken yet
+        if (m_pool->spare == this)
+            m_pool->spare = nullptr;
+        if (!m_client->d->release(this))
+            close();
+        return;
+    }
     writeRequest(true);
 }
 
@@ -215,6 +241,8 @@ void UpstreamConnection::processData(const QByteArray &data)
     const auto result = m_parser.feed(data, body);
     UpstreamReply *const reply = m_reply;
     if (!hadHeaders && m_parser.headersComplete()) {
+        if (m_parser.keepAlive())
+            m_pool->warm = true; // spares to this host are worth opening
         reply->m_status = m_parser.status();
         reply->m_headers = m_parser.takeHeaders();
         reply->notifyHeadersReceived();
@@ -240,6 +268,7 @@ void UpstreamConnection::onSocketError(QAbstractSocket::SocketError error)
         close();
         return;
     case Phase::Connecting: {
+        m_pool->warm = false; // no more spares until a request gets through again
         const QString detail = m_tlsErrors.isEmpty() ? socketErrorString() : m_tlsErrors;
         fail(UpstreamFailure::connecting(error, m_pool->tls, m_pool->label, m_pool->host, detail));
         return;
@@ -379,6 +408,9 @@ void UpstreamConnection::close()
     }
     if (wasPooled)
         m_client->d->removeIdle(this);
+    if (m_pool->spare == this)
+        m_pool->spare = nullptr;
+    --m_pool->live;
     m_client->d->connectionClosed(this);
     deleteLater();
 }
@@ -433,6 +465,7 @@ void UpstreamConnection::timerEvent(QTimerEvent *event)
     const UpstreamTimeouts &t = m_exchange.timeouts;
     switch (m_phase) {
     case Phase::Connecting:
+        m_pool->warm = false;
         fail(UpstreamFailure::connectTimeout(m_pool->label, t.connectMs));
         return;
     case Phase::AwaitingResponse:

@@ -31,6 +31,10 @@ public:
     // Sends `exchange` for `reply`: on the open socket of a pooled connection, else after
     // connecting. Never emits a signal before returning.
     void start(UpstreamReply *reply, UpstreamExchange &&exchange);
+    // Connects without a request (a spare): pooled once connected, closed if that fails.
+    void preconnect();
+    // A spare that has not carried a request yet.
+    bool isSpare() const { return m_spare; }
     // The reply was aborted or deleted: close at once, emit nothing.
     void abortExchange();
     // Enters the pool: closed after `idleTimeoutMs` unless reused.
@@ -46,6 +50,7 @@ protected:
 private:
     enum class Phase { New, Connecting, AwaitingResponse, Receiving, Pooled, Closed };
 
+    void beginConnecting();
     void connectNow();
     void onReady();
     void onReadyRead();
@@ -76,6 +81,7 @@ private:
     Phase m_phase = Phase::New;
     bool m_reused = false;      // served a response before: a stale close is retried once
     bool m_endOfStream = false; // the upstream closed its side
+    bool m_spare = false;       // opened by preconnect(), no request carried yet
     QString m_tlsErrors;
 };
 

@@ -74,6 +74,16 @@ std::unique_ptr<Recorder> sendAndWait(UpstreamClient &client, const UpstreamRequ
     return recorder;
 }
 
+// Lets the held requests be answered; each must succeed.
+#define RELEASE_AND_VERIFY_SUCCEEDED(server, recs)                                                 \
+    do {                                                                                           \
+        (server).releaseHeld();                                                                    \
+        for (const auto &rec : (recs)) {                                                           \
+            QTRY_VERIFY(rec->ended());                                                             \
+            VERIFY_SUCCEEDED(rec);                                                                 \
+        }                                                                                          \
+    } while (false)
+
 // Each evaluates its argument once (it may be a sendAndWait() call).
 #define VERIFY_SUCCEEDED(recorder)                                                                 \
     do {                                                                                           \
@@ -111,6 +121,9 @@ private slots:
     void interimResponseSkipped();
     void headerNamesLowerCased();
     void fiftyConcurrentRequests();
+    void spareOpenedForConcurrentDemand();
+    void requestTakesSpareStillConnecting();
+    void noSpareWhenPreconnectIsOff();
     void connectionRefused();
     void firstByteTimeout();
     void idleTimeout();
@@ -329,13 +342,103 @@ void TestUpstreamClient::fiftyConcurrentRequests()
     QTRY_COMPARE_WITH_TIMEOUT(server.heldCount(), count, 10000);
     QCOMPARE(server.connectionCount(), count);
     QCOMPARE(client.activeConnectionCount(), count);
-    server.releaseHeld();
-    for (const auto &rec : recs) {
-        QTRY_VERIFY(rec->ended());
-        VERIFY_SUCCEEDED(rec);
-    }
+    RELEASE_AND_VERIFY_SUCCEEDED(server, recs);
     QCOMPARE(client.idleConnectionCount(), count); // below the default 64 idle per host
     QCOMPARE(client.activeConnectionCount(), 0);
+}
+
+namespace {
+
+std::unique_ptr<Recorder> sendBody(UpstreamClient &client, const FakeHttpServer &server,
+                                   const QByteArray &body)
+{
+    return std::make_unique<Recorder>(client.send(request(server.url(), "POST", body)));
+}
+
+int connectionOf(const FakeHttpServer &server, const QByteArray &body)
+{
+    for (const FakeHttpServer::Request &r : server.requests()) {
+        if (r.body == body)
+            return r.connection;
+    }
+    return 0;
+}
+
+} // namespace
+
+void TestUpstreamClient::spareOpenedForConcurrentDemand()
+{
+    FakeHttpServer server;
+    UpstreamClient client;
+    // One request at a time: the one kept-alive connection serves them all, no spare.
+    for (const QByteArray body : {"1", "2", "3"})
+        VERIFY_SUCCEEDED(sendAndWait(client, request(server.url(), "POST", body)));
+    QCOMPARE(server.connectionCount(), 1);
+    QCOMPARE(client.idleConnectionCount(), 1);
+
+    server.holdRequests(true);
+    std::vector<std::unique_ptr<Recorder>> recs;
+    recs.push_back(sendBody(client, server, "a")); // the idle connection
+    recs.push_back(sendBody(client, server, "b")); // a new one, while "a" runs: and a spare
+    QTRY_COMPARE(server.heldCount(), 2);
+    QTRY_COMPARE(server.connectionCount(), 3);
+    QTRY_COMPARE(client.idleConnectionCount(), 1); // the spare, connected and pooled
+    QCOMPARE(connectionOf(server, "a"), 1);
+    QCOMPARE(connectionOf(server, "b"), 2);
+
+    // The next request goes out on the spare, without a connect of its own, and the spare it
+    // took is replaced.
+    recs.push_back(sendBody(client, server, "c"));
+    QTRY_COMPARE(server.heldCount(), 3);
+    QCOMPARE(connectionOf(server, "c"), 3);
+    QTRY_COMPARE(server.connectionCount(), 4);
+    QTRY_COMPARE(client.idleConnectionCount(), 1);
+
+    RELEASE_AND_VERIFY_SUCCEEDED(server, recs);
+    QCOMPARE(client.idleConnectionCount(), 4);
+    QCOMPARE(client.activeConnectionCount(), 0);
+    QCOMPARE(server.connectionCount(), 4);
+}
+
+void TestUpstreamClient::requestTakesSpareStillConnecting()
+{
+    FakeHttpServer server;
+    UpstreamClient client;
+    VERIFY_SUCCEEDED(sendAndWait(client, request(server.url(), "POST", "warm")));
+    server.holdRequests(true);
+    // All in one turn of the event loop: the spare "b" opens is still connecting when "c" comes,
+    // and "c" waits for that connection rather than opening its own; "c" opens the next spare.
+    std::vector<std::unique_ptr<Recorder>> recs;
+    recs.push_back(sendBody(client, server, "a"));
+    recs.push_back(sendBody(client, server, "b"));
+    recs.push_back(sendBody(client, server, "c"));
+    QTRY_COMPARE(server.heldCount(), 3);
+    QTRY_COMPARE(server.connectionCount(), 4);
+    QCOMPARE(connectionOf(server, "a"), 1);
+    QCOMPARE(connectionOf(server, "b"), 2);
+    QCOMPARE(connectionOf(server, "c"), 3);
+    QTRY_COMPARE(client.idleConnectionCount(), 1);
+    RELEASE_AND_VERIFY_SUCCEEDED(server, recs);
+    QCOMPARE(client.idleConnectionCount(), 4);
+    QCOMPARE(client.activeConnectionCount(), 0);
+}
+
+void TestUpstreamClient::noSpareWhenPreconnectIsOff()
+{
+    FakeHttpServer server;
+    UpstreamClient client;
+    client.setPreconnect(false);
+    VERIFY_SUCCEEDED(sendAndWait(client, request(server.url(), "POST", "warm")));
+    server.holdRequests(true);
+    std::vector<std::unique_ptr<Recorder>> recs;
+    for (const QByteArray body : {"a", "b", "c"})
+        recs.push_back(sendBody(client, server, body));
+    QTRY_COMPARE(server.heldCount(), 3);
+    QTest::qWait(50); // a spare would connect within this
+    QCOMPARE(server.connectionCount(), 3);
+    QCOMPARE(client.idleConnectionCount(), 0);
+    RELEASE_AND_VERIFY_SUCCEEDED(server, recs);
+    QCOMPARE(client.idleConnectionCount(), 3);
 }
 
 void TestUpstreamClient::connectionRefused()
