@@ -26,16 +26,37 @@ class HttpAcceptor : public QTcpServer
 public:
     explicit HttpAcceptor(HttpServer *server)
         : m_server(server)
-    {}
+    {
+        // QTcpServer stops accepting for good when accept() fails for want of descriptors or
+        // memory: try again shortly instead, as the workers do.
+        connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
+            if (!std::exchange(m_failing, true))
+                qWarning("portico: cannot accept connections for now: %s",
+                         qPrintable(errorString()));
+            m_retry.start(100, this);
+        });
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        m_failing = false;
         m_server->dispatchConnection(descriptor);
+    }
+
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (event->timerId() != m_retry.timerId())
+            return QTcpServer::timerEvent(event);
+        m_retry.stop();
+        if (isListening())
+            resumeAccepting();
     }
 
 private:
     HttpServer *m_server;
+    QBasicTimer m_retry;
+    bool m_failing = false;
 };
 
 // Owns the connections of one thread.

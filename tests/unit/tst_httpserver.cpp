@@ -1,7 +1,8 @@
 // HttpServer: the worker threads accept from the shared listening socket themselves (Linux,
-// EpollDispatcher), answer in the thread that accepted, stop and start listening at run time,
-// turn away connections over the limit, and ride out running out of descriptors without
-// spinning.
+// EpollDispatcher; with PORTICO_EVENT_DISPATCHER=qt a QTcpServer acceptor hands connections out,
+// the tst_httpserver_qtdispatcher run), answer in the thread that accepted, stop and start
+// listening at run time, turn away connections over the limit, and ride out running out of
+// descriptors without spinning or stopping for good.
 #include "HttpResponder.h"
 #include "HttpServer.h"
 #include "NoFreeDescriptor.h"
