@@ -127,6 +127,7 @@ private:
         // A few per wake-up: the listening socket wakes one waiting worker per connection
         // (EPOLLEXCLUSIVE), so connections spread over the workers that are free to take them,
         // and a burst is not all taken by the first worker to wake.
+#ifdef Q_OS_LINUX // startAccepting() is only called with EpollDispatcher
         constexpr int AcceptsPerWakeUp = 4;
         for (int i = 0; i < AcceptsPerWakeUp && m_listenFd >= 0; ++i) {
             sockaddr_storage peer{};
@@ -144,6 +145,7 @@ private:
             if (m_server->admitConnection(fd))
                 addConnection(fd, reinterpret_cast<const sockaddr *>(&peer));
         }
+#endif
     }
 
     // Out of descriptors or memory: the pending connection stays ready, so watching the
