@@ -391,6 +391,34 @@ Commands:
         <source>Token &quot;%1&quot; is revoked, but its secret could not be removed from the keychain: %2</source>
         <translation>令牌“%1”已吊销，但无法从钥匙串中删除其令牌值：%2</translation>
     </message>
+    <message>
+        <source>Remove password…</source>
+        <translation>删除密码…</translation>
+    </message>
+    <message>
+        <source>Remove password</source>
+        <translation>删除密码</translation>
+    </message>
+    <message>
+        <source>Remove the password from the keychain? Portico is in password mode: every request gets 401 until you set a new one or change the mode.</source>
+        <translation>要从钥匙串中删除密码吗？Portico 处于密码模式：在你设置新密码或更改模式之前，每个请求都会得到 401。</translation>
+    </message>
+    <message>
+        <source>Remove the password from the keychain?</source>
+        <translation>要从钥匙串中删除密码吗？</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>The password was not removed: %1</source>
+        <translation>密码未删除：%1</translation>
+    </message>
+    <message>
+        <source>The password was removed from the keychain.</source>
+        <translation>密码已从钥匙串中删除。</translation>
+    </message>
 </context>
 <context>
     <name>portico::AgentDialog</name>

@@ -138,6 +138,10 @@ QWidget *AccessPage::buildPasswordGroup()
     set->setObjectName(QStringLiteral("setPasswordButton"));
     connect(set, &QPushButton::clicked, this, &AccessPage::openPasswordDialog);
     layout->addWidget(set);
+    m_removePassword = new QPushButton(tr("Remove password…"), group);
+    m_removePassword->setObjectName(QStringLiteral("removePasswordButton"));
+    connect(m_removePassword, &QPushButton::clicked, this, &AccessPage::confirmRemovePassword);
+    layout->addWidget(m_removePassword);
     return group;
 }
 
@@ -209,9 +213,45 @@ void AccessPage::onConfigChanged(const Config &config)
     updateButtons();
 }
 
+QMessageBox *AccessPage::confirmRemovePassword()
+{
+    if (!m_context.secrets->contains(SecretStore::passwordKey()))
+        return nullptr;
+    const bool passwordMode = m_context.config->config().gateway.authMode == AuthMode::Password;
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Remove password"),
+        passwordMode ? tr("Remove the password from the keychain? Portico is in password mode: "
+                          "every request gets 401 until you set a new one or change the mode.")
+                     : tr("Remove the password from the keychain?"),
+        QMessageBox::Cancel, this);
+    QPushButton *removeButton = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, removeButton](QAbstractButton *button) {
+        if (button == removeButton)
+            removePassword();
+    });
+    box->open();
+    return box;
+}
+
+void AccessPage::removePassword()
+{
+    m_removePassword->setEnabled(false); // until the keychain answers
+    m_context.secrets->remove(
+        SecretStore::passwordKey(), this,
+        [this](SecretJob::Error error, const QString &errorString) {
+            refreshPassword();
+            if (error != SecretJob::Error::None)
+                return showMessage(tr("The password was not removed: %1").arg(errorString), true);
+            showMessage(tr("The password was removed from the keychain."), false);
+        });
+}
+
 void AccessPage::refreshPassword()
 {
     const bool set = m_context.secrets->contains(SecretStore::passwordKey());
+    m_removePassword->setEnabled(set);
     const bool passwordMode = m_context.config->config().gateway.authMode == AuthMode::Password;
     if (set)
         m_passwordState->setText(tr("A password is stored in the keychain."));

@@ -32,6 +32,10 @@ public:
 
     NewTokenDialog *openNewTokenDialog();
     PasswordDialog *openPasswordDialog();
+    // Asks for confirmation, then removes the stored password from the keychain.
+    QMessageBox *confirmRemovePassword();
+    // Removes it without asking; the outcome shows in the page's message line.
+    void removePassword();
     // Asks for confirmation, then revokes the token with this id (record first, then secret).
     QMessageBox *confirmRevoke(const QString &tokenId);
     // Revokes without asking.
@@ -65,6 +69,7 @@ private:
     QPushButton *m_rename = nullptr;
     QPushButton *m_revoke = nullptr;
     QLabel *m_passwordState = nullptr;
+    QPushButton *m_removePassword = nullptr;
     QLabel *m_message = nullptr;
     QTimer *m_lastUsedTimer;
 };

@@ -20,6 +20,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTest>
 
@@ -245,6 +246,30 @@ void TestSettingsPages::passwordMode()
     f.app.reset();
     QVERIFY(f.start());
     QTRY_COMPARE(f.modelsStatus("correct horse"), 200);
+
+    // Removing it: cancelled, nothing changes; confirmed, the keychain no longer holds it and
+    // the gateway refuses it.
+    page = f.app->settingsWindow()->accessPage();
+    auto *removeButton = page->findChild<QPushButton *>(QStringLiteral("removePasswordButton"));
+    QVERIFY(removeButton);
+    QTRY_VERIFY(removeButton->isEnabled());
+    QMessageBox *box = page->confirmRemovePassword();
+    QVERIFY(box);
+    box->button(QMessageBox::Cancel)->click();
+    QTest::qWait(50);
+    QVERIFY(f.store.contains(SecretStore::passwordKey()));
+    box = page->confirmRemovePassword();
+    QVERIFY(box);
+    for (QAbstractButton *button : box->buttons()) {
+        if (box->buttonRole(button) == QMessageBox::DestructiveRole)
+            button->click();
+    }
+    QTRY_VERIFY(!f.store.contains(SecretStore::passwordKey()));
+    QTRY_COMPARE(f.modelsStatus("correct horse"), 401);
+    QVERIFY(!removeButton->isEnabled());
+    QVERIFY2(page->messageText().contains(QStringLiteral("removed")),
+             qPrintable(page->messageText()));
+    QCOMPARE(page->confirmRemovePassword(), nullptr); // nothing left to remove
 }
 
 void TestSettingsPages::hostPages()
