@@ -110,10 +110,15 @@ void ChatExchange::recordChunk(const QByteArray &json)
         m_observer->requestChunk(m_info.requestId, json);
     if (!m_info.stream) {
         // Only for providers that answer in chunks (CLI agents): a relayed completion comes whole.
-        if (!m_assembler)
-            m_assembler = std::make_unique<CompletionAssembler>();
-        m_assembler->add(json);
+        assembler().add(json);
     }
+}
+
+CompletionAssembler &ChatExchange::assembler()
+{
+    if (!m_assembler)
+        m_assembler = std::make_unique<CompletionAssembler>();
+    return *m_assembler;
 }
 
 void ChatExchange::onChunk(const QByteArray &json)
@@ -176,11 +181,9 @@ void ChatExchange::onSucceeded()
         m_responder->endChunked();
     } else {
         QByteArray body = m_completion;
-        if (body.isEmpty() && !m_assembler)
-            m_assembler = std::make_unique<CompletionAssembler>(); // an empty answer
-        if (body.isEmpty())
-            body = m_assembler->completionJson(m_info.requestId, m_info.upstreamModel,
-                                               m_info.startedMs / 1000);
+        if (body.isEmpty()) // assembled from chunks, or an empty answer
+            body = assembler().completionJson(m_info.requestId, m_info.upstreamModel,
+                                              m_info.startedMs / 1000);
         if (m_keepContent)
             m_summary.completionJson = body;
         m_summary.bytesOut = body.size();

@@ -57,6 +57,7 @@ private:
     void onChunk(const QByteArray &json);
     void onChunks(const QByteArrayList &jsons);
     void recordChunk(const QByteArray &json); // the bookkeeping of one relayed chunk
+    CompletionAssembler &assembler();         // made on first use
     void onCompletion(const QByteArray &json);
     void onSucceeded();
     void onFailed(const ApiError &error);

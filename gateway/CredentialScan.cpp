@@ -24,7 +24,7 @@ constexpr std::string_view CredentialNames[] = {
     "refresh-token", "refresh_token", "secret-key",     "secret_key"};
 
 // credentialValueAt() rules names out by their last three letters before comparing: every name
-// above must end in one of these.
+// above must end in one of these (lower case).
 constexpr std::string_view CredentialEndings[] = {"ion", "key", "ord", "swd", "ret", "ken"};
 constexpr bool allNamesHaveAKnownEnding()
 {
@@ -37,7 +37,7 @@ constexpr bool allNamesHaveAKnownEnding()
     }
     return true;
 }
-static_assert(allNamesHaveAKnownEnding(), "add the new name's ending to credentialValueAt()");
+static_assert(allNamesHaveAKnownEnding(), "add the new name's ending to CredentialEndings");
 
 constexpr qsizetype MaxNameScan = 48;
 
@@ -152,31 +152,23 @@ template<typename View> bool credentialValueAt(View text, qsizetype sep, Range *
             --i;
     }
     const qsizetype nameEnd = i;
-    // Every credential name is 6 to 14 characters and ends in d, n, t or y: most keys of a JSON
-    // text ("role", "content", "model") are ruled out here, before the walk and comparisons below.
+    // Every credential name is 6 to 14 characters and ends in one of CredentialEndings: most keys
+    // of a JSON text ("role", "content", "model", "requestId") are ruled out here, before the walk
+    // and comparisons below.
     if (nameEnd < 6)
         return false;
-    const char16_t last = unit(text, nameEnd - 1) | 0x20;
-    switch (last) {
-    case u'd':
-    case u'n':
-    case u't':
-    case u'y':
-        break;
-    default:
+    const auto lower = [&](qsizetype k) { return char16_t(unit(text, k) | 0x20); };
+    const char16_t last = lower(nameEnd - 1);
+    bool ending = false;
+    for (const std::string_view e : CredentialEndings) {
+        if (last == char16_t(e[2]) && lower(nameEnd - 2) == char16_t(e[1]) &&
+            lower(nameEnd - 3) == char16_t(e[0])) {
+            ending = true;
+            break;
+        }
+    }
+    if (!ending)
         return false;
-    }
-    // And in one of the six CredentialEndings: "requestId" and "content" are ruled out here too.
-    {
-        const auto lower = [&](qsizetype k) { return char16_t(unit(text, k) | 0x20); };
-        const char16_t a = lower(nameEnd - 3), b = lower(nameEnd - 2);
-        const bool ending =
-            (a == u'i' && b == u'o' && last == u'n') || (a == u'k' && b == u'e' && last == u'y') ||
-            (a == u'o' && b == u'r' && last == u'd') || (a == u's' && b == u'w' && last == u'd') ||
-            (a == u'r' && b == u'e' && last == u't') || (a == u'k' && b == u'e' && last == u'n');
-        if (!ending)
-            return false;
-    }
     while (i > 0 && nameEnd - i < MaxNameScan && isTokenChar(unit(text, i - 1)))
         --i;
     const View name = text.sliced(i, nameEnd - i);

@@ -21,6 +21,21 @@
 
 namespace portico {
 
+namespace {
+
+// After accept() failed for want of descriptors or memory (the pending connection stays, so the
+// listening socket stays ready): when to try again, and the warning, once until a connection is
+// accepted again.
+constexpr int AcceptRetryMs = 100;
+
+void warnAcceptFailing(bool *failing, const QString &why)
+{
+    if (!std::exchange(*failing, true))
+        qWarning("portico: cannot accept connections for now: %s", qPrintable(why));
+}
+
+} // namespace
+
 class HttpAcceptor : public QTcpServer
 {
 public:
@@ -30,10 +45,8 @@ public:
         // QTcpServer stops accepting for good when accept() fails for want of descriptors or
         // memory: try again shortly instead, as the workers do.
         connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
-            if (!std::exchange(m_failing, true))
-                qWarning("portico: cannot accept connections for now: %s",
-                         qPrintable(errorString()));
-            m_retry.start(100, this);
+            warnAcceptFailing(&m_failing, errorString());
+            m_retry.start(AcceptRetryMs, this);
         });
     }
 
@@ -148,16 +161,15 @@ private:
 #endif
     }
 
-    // Out of descriptors or memory: the pending connection stays ready, so watching the
-    // listening socket now would spin. Try again shortly (existing connections are unaffected).
+    // Out of descriptors or memory: watching the listening socket now would spin. Try again
+    // shortly (existing connections are unaffected).
     void pauseAccepting(int error)
     {
         if (!m_acceptNotifier || m_acceptRetry.isActive())
             return;
-        if (!std::exchange(m_acceptFailing, true)) // once until a connection is accepted again
-            qWarning("portico: cannot accept connections for now: %s", strerror(error));
+        warnAcceptFailing(&m_acceptFailing, QString::fromLocal8Bit(strerror(error)));
         m_acceptNotifier->setEnabled(false);
-        m_acceptRetry.start(100, this);
+        m_acceptRetry.start(AcceptRetryMs, this);
     }
 
     void timerEvent(QTimerEvent *event) override

@@ -202,10 +202,6 @@ void appendNumber(std::string &out, qint64 value)
     out.append(buffer, result.ptr);
 }
 
-// JSON text as the client or the upstream wrote it, on one line: whitespace between tokens is
-// dropped (a pretty-printed request would otherwise split its record over several lines of the
-// file), and a control character inside a string (invalid JSON, from a careless upstream) is
-// written as a \u escape. Everything else is copied as it is.
 // Whether appendRaw() has anything to drop or escape in `json`: mostly not (clients and upstreams
 // send compact JSON), and then it is one append. One table lookup per byte.
 bool needsCompacting(const char *p, const char *const end)
@@ -240,6 +236,10 @@ bool needsCompacting(const char *p, const char *const end)
     return false;
 }
 
+// JSON text as the client or the upstream wrote it, on one line: whitespace between tokens is
+// dropped (a pretty-printed request would otherwise split its record over several lines of the
+// file), and a control character inside a string (invalid JSON, from a careless upstream) is
+// written as a \u escape. Everything else is copied as it is.
 void appendRaw(std::string &out, const QByteArray &json)
 {
     static const char hex[] = "0123456789abcdef";
