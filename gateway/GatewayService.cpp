@@ -58,11 +58,15 @@ QString newRequestId()
     return id;
 }
 
-bool isJsonContentType(const QByteArray &value)
+bool isJsonContentType(QByteArrayView value)
 {
-    const QByteArray type = value.split(';').constFirst().trimmed().toLower();
-    return type == "application/json" ||
-           (type.startsWith("application/") && type.endsWith("+json"));
+    const qsizetype semicolon = value.indexOf(';');
+    const QByteArrayView type = (semicolon < 0 ? value : value.first(semicolon)).trimmed();
+    const auto is = [](QByteArrayView text, QByteArrayView lower) {
+        return text.compare(lower, Qt::CaseInsensitive) == 0;
+    };
+    return is(type, "application/json") ||
+           (type.size() >= 17 && is(type.first(12), "application/") && is(type.last(5), "+json"));
 }
 
 } // namespace

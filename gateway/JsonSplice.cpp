@@ -115,13 +115,19 @@ bool objectValues(QByteArrayView json, std::initializer_list<QByteArrayView> key
             return true;
         const QByteArrayView rawKey = json.sliced(i + 1, keyEnd - i - 2);
         qsizetype match = -1;
+        int escaped = -1; // whether rawKey holds a backslash: looked up once, if at all
         for (qsizetype k = 0; k < count && match < 0; ++k) {
             const QByteArrayView key = keys.begin()[k];
             if (values[k])
                 continue; // the first occurrence counts
-            if (rawKey == key) {
+            if (rawKey.size() == key.size() &&
+                std::memcmp(rawKey.data(), key.data(), size_t(key.size())) == 0) {
                 match = k;
-            } else if (rawKey.contains('\\')) {
+                continue;
+            }
+            if (escaped < 0)
+                escaped = std::memchr(rawKey.data(), '\\', size_t(rawKey.size())) ? 1 : 0;
+            if (escaped == 1) {
                 // An escaped key ("mod\u0065l") is rare; decode it properly.
                 const QJsonDocument doc =
                     QJsonDocument::fromJson("[" + json.sliced(i, keyEnd - i).toByteArray() + "]");

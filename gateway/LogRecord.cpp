@@ -1,15 +1,18 @@
 #include "LogRecord.h"
 
-#include "Utf8Append.h"
-
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace portico {
 
@@ -113,93 +116,133 @@ QJsonObject LogRecord::toJson() const
 
 namespace {
 
-// A JSON string literal exactly as QJsonDocument's compact writer spells it. The line is built
-// in a std::string: its small appends inline, where QByteArray's do not.
-void appendString(std::string &out, const QString &text)
+// The line is written through a cursor into a buffer sized once for the whole record: every
+// append below is a store or a memcpy, with no capacity check (this runs for every request).
+class LineWriter
+{
+public:
+    explicit LineWriter(qsizetype bound)
+        : m_out(bound, Qt::Uninitialized)
+        , m_p(m_out.data())
+    {}
+    void put(char c) { *m_p++ = c; }
+    void put(std::string_view s)
+    {
+        std::memcpy(m_p, s.data(), s.size());
+        m_p += s.size();
+    }
+    // `"key":`, after a comma unless it opens the object.
+    void key(std::string_view k)
+    {
+        if (m_p[-1] != '{')
+            *m_p++ = ',';
+        *m_p++ = '"';
+        put(k);
+        *m_p++ = '"';
+        *m_p++ = ':';
+    }
+    void number(qint64 value) { m_p = std::to_chars(m_p, m_p + 20, value).ptr; }
+    void string(const QString &text);
+    QByteArray finish()
+    {
+        m_out.truncate(m_p - m_out.constData());
+        return std::move(m_out);
+    }
+
+private:
+    QByteArray m_out;
+    char *m_p;
+};
+
+// The room string() may take: six bytes a UTF-16 unit at most (a \u escape), and the quotes.
+qsizetype stringBound(const QString &text)
+{
+    return 6 * text.size() + 2;
+}
+
+// A JSON string literal exactly as QJsonDocument's compact writer spells it.
+void LineWriter::string(const QString &text)
 {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
+    *m_p++ = '"';
     const qsizetype n = text.size();
     const char16_t *p = reinterpret_cast<const char16_t *>(text.constData());
-    // Most strings need no escaping: one check, then one bulk conversion.
-    bool plain = true;
-    for (qsizetype i = 0; i < n && plain; ++i)
-        plain = p[i] >= 0x20 && p[i] != u'"' && p[i] != u'\\' && !QChar::isSurrogate(p[i]);
-    if (plain) {
-        appendUtf8(out, text);
-        out += '"';
-        return;
+    // Most strings are printable ASCII with no quote or backslash: narrowed as they are checked,
+    // eight units at a time where SSE2 is there; the rest from the first unit that is not.
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    const __m128i high = _mm_set1_epi16(short(0xFF80));
+    const __m128i space = _mm_set1_epi16(0x20);
+    const __m128i quote = _mm_set1_epi16('"');
+    const __m128i backslash = _mm_set1_epi16('\\');
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        // Below 0x80 the signed comparison with 0x20 is the unsigned one.
+        const __m128i bad = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)),
+            _mm_or_si128(_mm_cmplt_epi16(v, space),
+                         _mm_xor_si128(_mm_cmpeq_epi16(_mm_and_si128(v, high), _mm_setzero_si128()),
+                                       _mm_set1_epi16(-1))));
+        if (_mm_movemask_epi8(bad) != 0)
+            break;
+        _mm_storel_epi64(reinterpret_cast<__m128i *>(m_p), _mm_packus_epi16(v, v));
+        m_p += 8;
     }
-    for (qsizetype i = 0; i < n; ++i) {
+#endif
+    for (; i < n; ++i) {
         const char16_t c = p[i];
         if (c < 0x80) {
             switch (c) {
             case u'"':
-                out += "\\\"";
+                put("\\\"");
                 break;
             case u'\\':
-                out += "\\\\";
+                put("\\\\");
                 break;
             case u'\b':
-                out += "\\b";
+                put("\\b");
                 break;
             case u'\f':
-                out += "\\f";
+                put("\\f");
                 break;
             case u'\n':
-                out += "\\n";
+                put("\\n");
                 break;
             case u'\r':
-                out += "\\r";
+                put("\\r");
                 break;
             case u'\t':
-                out += "\\t";
+                put("\\t");
                 break;
             default:
                 if (c < 0x20) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xf];
+                    put("\\u00");
+                    *m_p++ = hex[c >> 4];
+                    *m_p++ = hex[c & 0xf];
                 } else {
-                    out += char(c);
+                    *m_p++ = char(c);
                 }
             }
         } else if (c < 0x800) {
-            out += char(0xc0 | (c >> 6));
-            out += char(0x80 | (c & 0x3f));
+            *m_p++ = char(0xc0 | (c >> 6));
+            *m_p++ = char(0x80 | (c & 0x3f));
         } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
             const char32_t u = QChar::surrogateToUcs4(c, p[++i]);
-            out += char(0xf0 | (u >> 18));
-            out += char(0x80 | ((u >> 12) & 0x3f));
-            out += char(0x80 | ((u >> 6) & 0x3f));
-            out += char(0x80 | (u & 0x3f));
+            *m_p++ = char(0xf0 | (u >> 18));
+            *m_p++ = char(0x80 | ((u >> 12) & 0x3f));
+            *m_p++ = char(0x80 | ((u >> 6) & 0x3f));
+            *m_p++ = char(0x80 | (u & 0x3f));
         } else if (QChar::isSurrogate(c)) {
-            out += "\\u";
+            put("\\u");
             for (int shift = 12; shift >= 0; shift -= 4)
-                out += hex[(c >> shift) & 0xf];
+                *m_p++ = hex[(c >> shift) & 0xf];
         } else {
-            out += char(0xe0 | (c >> 12));
-            out += char(0x80 | ((c >> 6) & 0x3f));
-            out += char(0x80 | (c & 0x3f));
+            *m_p++ = char(0xe0 | (c >> 12));
+            *m_p++ = char(0x80 | ((c >> 6) & 0x3f));
+            *m_p++ = char(0x80 | (c & 0x3f));
         }
     }
-    out += '"';
-}
-
-void appendKey(std::string &out, std::string_view key)
-{
-    if (out.size() > 1)
-        out += ',';
-    out += '"';
-    out += key;
-    out += "\":";
-}
-
-void appendNumber(std::string &out, qint64 value)
-{
-    char buffer[24];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, result.ptr);
+    *m_p++ = '"';
 }
 
 // Whether appendRaw() has anything to drop or escape in `json`: mostly not (clients and upstreams
@@ -315,74 +358,99 @@ void appendRaw(std::string &out, const QByteArray &json)
     }
 }
 
-void appendStringField(std::string &out, std::string_view key, const QString &value)
+// `json` as the line holds it: as it is, or compacted (rare: only pretty-printed or invalid text).
+struct RawPart
 {
-    if (value.isEmpty())
-        return;
-    appendKey(out, key);
-    appendString(out, value);
-}
+    QByteArrayView text;
+    std::string compacted;
+};
 
-void appendCountField(std::string &out, std::string_view key, qint64 value)
+RawPart rawPart(const QByteArray &json)
 {
-    if (value < 0)
-        return;
-    appendKey(out, key);
-    appendNumber(out, value);
+    RawPart part;
+    if (!needsCompacting(json.constData(), json.constData() + json.size())) {
+        part.text = json;
+        return part;
+    }
+    appendRaw(part.compacted, json);
+    part.text = QByteArrayView(part.compacted.data(), qsizetype(part.compacted.size()));
+    return part;
 }
 
 } // namespace
 
 QByteArray LogRecord::toJsonLine(bool withContent) const
 {
-    // Keys in the order QJsonObject keeps them (sorted), so the bytes match toJson()'s.
-    std::string out;
-    out.reserve(512 + (withContent ? size_t(rawRequestMessages.size() + rawResponse.size()) : 0));
-    out += '{';
-    appendStringField(out, "agent", agent);
-    appendStringField(out, "clientTokenName", clientTokenName);
-    appendStringField(out, "error", error);
-    appendCountField(out, "latencyMs", latencyMs);
-    appendStringField(out, "provider", provider);
-    appendStringField(out, "requestId", requestId);
+    RawPart messages;
+    RawPart answer;
+    QByteArray serialised[2];
     if (withContent) {
         if (!rawRequestMessages.isEmpty()) {
-            appendKey(out, "requestMessages");
-            appendRaw(out, rawRequestMessages);
+            messages = rawPart(rawRequestMessages);
         } else if (!requestMessages.isEmpty()) {
-            appendKey(out, "requestMessages");
-            appendRaw(out, QJsonDocument(requestMessages).toJson(QJsonDocument::Compact));
+            serialised[0] = QJsonDocument(requestMessages).toJson(QJsonDocument::Compact);
+            messages = rawPart(serialised[0]);
         }
         if (!rawResponse.isEmpty()) {
-            appendKey(out, "response");
-            appendRaw(out, rawResponse);
+            answer = rawPart(rawResponse);
         } else if (!response.isEmpty()) {
-            appendKey(out, "response");
-            appendRaw(out, QJsonDocument(response).toJson(QJsonDocument::Compact));
+            serialised[1] = QJsonDocument(response).toJson(QJsonDocument::Compact);
+            answer = rawPart(serialised[1]);
         }
     }
-    appendStringField(out, "sessionKey", sessionKey);
-    appendKey(out, "status");
-    appendNumber(out, status);
-    appendKey(out, "stream");
-    out += stream ? "true" : "false";
-    appendKey(out, "time");
-    appendNumber(out, time);
-    appendCountField(out, "ttftMs", ttftMs);
-    appendStringField(out, "upstreamModel", upstreamModel);
-    if (usage.isKnown()) {
-        appendKey(out, "usage");
-        std::string u = "{";
-        appendCountField(u, "completion_tokens", usage.completionTokens);
-        appendCountField(u, "prompt_tokens", usage.promptTokens);
-        appendCountField(u, "total_tokens", usage.totalTokens);
-        out += u;
-        out += '}';
+    // Keys, punctuation and the seven numbers fit in 512 bytes with room to spare.
+    LineWriter out(512 + stringBound(agent) + stringBound(clientTokenName) + stringBound(error) +
+                   stringBound(provider) + stringBound(requestId) + stringBound(sessionKey) +
+                   stringBound(upstreamModel) + messages.text.size() + answer.text.size());
+    const auto stringField = [&out](std::string_view key, const QString &value) {
+        if (value.isEmpty())
+            return;
+        out.key(key);
+        out.string(value);
+    };
+    const auto countField = [&out](std::string_view key, qint64 value) {
+        if (value < 0)
+            return;
+        out.key(key);
+        out.number(value);
+    };
+    // Keys in the order QJsonObject keeps them (sorted), so the bytes match toJson()'s.
+    out.put('{');
+    stringField("agent", agent);
+    stringField("clientTokenName", clientTokenName);
+    stringField("error", error);
+    countField("latencyMs", latencyMs);
+    stringField("provider", provider);
+    stringField("requestId", requestId);
+    if (!messages.text.isEmpty()) {
+        out.key("requestMessages");
+        out.put(std::string_view(messages.text.data(), size_t(messages.text.size())));
     }
-    appendKey(out, "v");
-    appendNumber(out, FormatVersion);
-    out += "}\n";
-    return QByteArray(out.data(), static_cast<qsizetype>(out.size()));
+    if (!answer.text.isEmpty()) {
+        out.key("response");
+        out.put(std::string_view(answer.text.data(), size_t(answer.text.size())));
+    }
+    stringField("sessionKey", sessionKey);
+    out.key("status");
+    out.number(status);
+    out.key("stream");
+    out.put(stream ? std::string_view("true") : std::string_view("false"));
+    out.key("time");
+    out.number(time);
+    countField("ttftMs", ttftMs);
+    stringField("upstreamModel", upstreamModel);
+    if (usage.isKnown()) {
+        out.key("usage");
+        out.put('{');
+        countField("completion_tokens", usage.completionTokens);
+        countField("prompt_tokens", usage.promptTokens);
+        countField("total_tokens", usage.totalTokens);
+        out.put('}');
+    }
+    out.key("v");
+    out.number(FormatVersion);
+    out.put("}\n");
+    return out.finish();
 }
 
 bool LogRecord::fromJson(const QJsonObject &json, LogRecord *out)

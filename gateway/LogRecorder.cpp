@@ -24,6 +24,17 @@ qint64 integerOf(const std::optional<QByteArrayView> &raw)
 {
     if (!raw)
         return -1;
+    // Digits only, as every upstream writes a count: read by hand.
+    if (!raw->isEmpty() && raw->size() <= 18) {
+        qint64 n = 0;
+        bool digits = true;
+        for (const char c : *raw) {
+            digits = digits && c >= '0' && c <= '9';
+            n = n * 10 + (c - '0');
+        }
+        if (digits)
+            return n;
+    }
     bool ok = false;
     const qint64 n = raw->toLongLong(&ok);
     if (ok)

@@ -270,11 +270,21 @@ void TestGatewayAccess::wrongContentType()
     GatewayFixture f;
     QVERIFY(f.start());
     TestHttpClient client(f.port());
-    HeaderList headers = kAuth;
-    headers += HeaderList{{"Content-Type", "text/plain"}};
-    const TestResponse r = client.request("POST", "/v1/chat/completions", headers, "{}");
-    QCOMPARE(r.status, 415);
-    QVERIFY(r.json().value(QStringLiteral("error")).isObject());
+    // JSON media types in any case, with parameters, and structured "+json" ones are read (the
+    // empty object then fails validation: 400); anything else is 415.
+    const std::pair<QByteArray, int> cases[] = {{"text/plain", 415},
+                                                {"application/jsonx", 415},
+                                                {"application/+json", 400},
+                                                {" Application/JSON ; charset=utf-8", 400},
+                                                {"application/vnd.x+JSON", 400},
+                                                {"text/x+json", 415}};
+    for (const auto &[type, status] : cases) {
+        HeaderList headers = kAuth;
+        headers += HeaderList{{"Content-Type", type}};
+        const TestResponse r = client.request("POST", "/v1/chat/completions", headers, "{}");
+        QVERIFY2(r.status == status, type.constData());
+        QVERIFY(r.json().value(QStringLiteral("error")).isObject());
+    }
 }
 
 void TestGatewayAccess::bodyOverLimit()

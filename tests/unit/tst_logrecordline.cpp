@@ -50,13 +50,16 @@ void TestLogRecordLine::matchesQJsonDocument_data()
     odd.usage = {-1, 4, -1};
     QTest::newRow("escapes, unicode, partial usage") << odd;
     // Strings that need no escape are narrowed eight units at a time when they are ASCII: every
-    // length around that, and a non-ASCII character at each position, take the right path.
+    // length around that, and a non-ASCII character or an escape at each position, take the
+    // right path.
     const QString ascii = QStringLiteral("abcdefghijklmnopqrstu");
     for (qsizetype length = 0; length <= ascii.size(); ++length) {
         LogRecord r = full;
         r.provider = ascii.left(length);
         r.agent = ascii.left(length) + QStringLiteral("é") + ascii.left(length % 5);
         r.upstreamModel = QStringLiteral("中") + ascii.left(length);
+        r.sessionKey =
+            ascii.left(length) + QStringLiteral("\"\\\t~") + QChar(0x7f) + ascii.left(length % 9);
         QTest::addRow("plain strings of %d", int(length)) << r;
     }
 }
