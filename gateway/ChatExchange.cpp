@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QSet>
 #include <QTimerEvent>
+#include <QVarLengthArray>
 
 namespace portico {
 
@@ -82,20 +83,10 @@ void ChatExchange::beginStream()
     m_responder->beginChunked(200, headers);
 }
 
-void ChatExchange::appendEvent(QByteArray &out, const QByteArray &payload)
-{
-    out += "data: ";
-    out += payload;
-    out += "\n\n";
-}
-
 void ChatExchange::writeEvent(const QByteArray &payload)
 {
-    QByteArray event;
-    event.reserve(payload.size() + 8);
-    appendEvent(event, payload);
-    m_summary.bytesOut += event.size();
-    m_responder->writeChunk(event);
+    m_summary.bytesOut += payload.size() + 8;
+    m_responder->writeChunk({"data: ", payload, "\n\n"});
     m_lastWriteMs = m_clock.elapsed();
 }
 
@@ -143,16 +134,16 @@ void ChatExchange::onChunks(const QByteArrayList &jsons)
     if (m_info.stream) {
         if (m_summary.ttftMs < 0)
             m_summary.ttftMs = m_clock.elapsed();
-        QByteArray events;
-        qsizetype size = 0;
-        for (const QByteArray &json : jsons)
-            size += json.size() + 8;
-        events.reserve(size);
-        for (const QByteArray &json : jsons)
-            appendEvent(events, json);
+        // Every event in one chunk, framed where it is written.
+        QVarLengthArray<QByteArrayView, 3 * 8> parts;
+        for (const QByteArray &json : jsons) {
+            parts.append("data: ");
+            parts.append(json);
+            parts.append("\n\n");
+            m_summary.bytesOut += json.size() + 8;
+        }
         beginStream();
-        m_summary.bytesOut += events.size();
-        m_responder->writeChunk(events);
+        m_responder->writeChunk(parts.constData(), parts.size());
         m_lastWriteMs = m_clock.elapsed();
     }
     for (const QByteArray &json : jsons) {

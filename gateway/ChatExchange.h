@@ -64,7 +64,6 @@ private:
     void onClientGone();
     void beginStream();
     void writeEvent(const QByteArray &payload);
-    static void appendEvent(QByteArray &out, const QByteArray &payload);
     void sendError(const ApiError &error);
     void finish(int status, const QString &error = {}, const QByteArray &code = {});
 

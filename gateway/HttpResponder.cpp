@@ -146,18 +146,32 @@ void HttpResponder::beginChunked(int status, const HeaderList &headers)
 
 void HttpResponder::writeChunk(const QByteArray &data)
 {
-    if (!isOpen() || !m_headersSent || data.isEmpty())
+    const QByteArrayView part(data);
+    writeChunk(&part, 1);
+}
+
+void HttpResponder::writeChunk(const QByteArrayView *parts, qsizetype count)
+{
+    qsizetype dataSize = 0;
+    for (qsizetype i = 0; i < count; ++i)
+        dataSize += parts[i].size();
+    if (!isOpen() || !m_headersSent || dataSize == 0)
         return;
     char size[24];
-    char *end = std::to_chars(size, size + sizeof size - 2, data.size(), 16).ptr;
+    char *end = std::to_chars(size, size + sizeof size - 2, dataSize, 16).ptr;
     *end++ = '\r';
     *end++ = '\n';
     const qsizetype sizeLength = end - size;
-    QByteArray frame(sizeLength + data.size() + 2, Qt::Uninitialized);
+    QByteArray frame(sizeLength + dataSize + 2, Qt::Uninitialized);
     char *p = frame.data();
     std::memcpy(p, size, size_t(sizeLength));
-    std::memcpy(p + sizeLength, data.constData(), size_t(data.size()));
-    std::memcpy(p + sizeLength + data.size(), "\r\n", 2);
+    p += sizeLength;
+    for (qsizetype i = 0; i < count; ++i) {
+        if (!parts[i].isEmpty())
+            std::memcpy(p, parts[i].data(), size_t(parts[i].size()));
+        p += parts[i].size();
+    }
+    std::memcpy(p, "\r\n", 2);
     m_connection->writeResponse(frame, false, m_keepAlive);
 }
 

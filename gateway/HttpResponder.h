@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+#include <initializer_list>
 #include <memory>
 
 namespace portico {
@@ -23,6 +24,12 @@ public:
     // A streamed response: chunked transfer coding, each writeChunk() one chunk, sent at once.
     void beginChunked(int status, const HeaderList &headers);
     void writeChunk(const QByteArray &data);
+    // One chunk made of `parts` put together: built once, in the chunk's own frame.
+    void writeChunk(const QByteArrayView *parts, qsizetype count);
+    void writeChunk(std::initializer_list<QByteArrayView> parts)
+    {
+        writeChunk(parts.begin(), qsizetype(parts.size()));
+    }
     void endChunked();
     // Ends a streamed response abnormally: the connection is closed without the final chunk, so
     // the client sees a truncated body rather than a clean end.

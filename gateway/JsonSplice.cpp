@@ -6,6 +6,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace portico::JsonSplice {
 
 namespace {
@@ -15,23 +19,43 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// Returns the index just past the string that starts at `i` (which holds '"').
+// Returns the index just past the string that starts at `i` (which holds '"'): the next quote
+// that no backslash escapes. Sixteen bytes at a time where SSE2 is there (the chunks of a
+// stream are walked this way for the session log: most of their bytes are in strings).
 qsizetype skipString(QByteArrayView s, qsizetype i)
 {
-    // memchr to each quote, then count the backslashes before it: an odd number escapes it.
     const char *const begin = s.data();
     const char *const end = begin + s.size();
     const char *p = begin + i + 1;
-    while (p < end) {
-        const auto *quote = static_cast<const char *>(std::memchr(p, '"', size_t(end - p)));
-        if (!quote)
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const unsigned mask = unsigned(_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+        if (mask == 0) {
+            p += 16;
+            continue;
+        }
+        p += __builtin_ctz(mask);
+        if (*p == '"')
+            return p - begin + 1;
+        if (end - p < 2)
             return -1;
-        const char *b = quote;
-        while (b > begin + i + 1 && b[-1] == '\\')
-            --b;
-        if ((quote - b) % 2 == 0)
-            return quote - begin + 1;
-        p = quote + 1;
+        p += 2; // the backslash and the character it escapes
+    }
+#endif
+    while (p < end) {
+        if (*p == '"')
+            return p - begin + 1;
+        if (*p == '\\') {
+            if (end - p < 2)
+                return -1;
+            p += 2;
+        } else {
+            ++p;
+        }
     }
     return -1;
 }

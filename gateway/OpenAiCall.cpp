@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace portico {
 
 namespace {
@@ -98,16 +100,21 @@ void OpenAiCall::upstreamDataReceived(const QByteArray &data)
                                 "upstream_protocol_error"));
         return;
     }
-    QByteArrayList batch;
-    batch.reserve(m_events.size());
-    for (const SseEvent &event : std::as_const(m_events)) {
-        if (event.data != "[DONE]")
-            batch.append(event.data);
-    }
-    if (batch.size() == 1)
-        deliverChunk(batch.constFirst());
-    else if (!batch.isEmpty())
+    const auto isDone = [](const SseEvent &event) { return event.data == "[DONE]"; };
+    const qsizetype chunks =
+        m_events.size() - std::count_if(m_events.cbegin(), m_events.cend(), isDone);
+    if (chunks == 1) { // mostly: one event a read
+        const QByteArray json = std::find_if_not(m_events.cbegin(), m_events.cend(), isDone)->data;
+        deliverChunk(json);
+    } else if (chunks > 1) {
+        QByteArrayList batch;
+        batch.reserve(chunks);
+        for (const SseEvent &event : std::as_const(m_events)) {
+            if (!isDone(event))
+                batch.append(event.data);
+        }
         deliverChunks(batch);
+    }
 }
 
 ApiError OpenAiCall::httpError() const

@@ -1,5 +1,9 @@
 #include "SseParser.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace portico {
 
 SseParser::SseParser(qsizetype maxEventBytes)
@@ -23,36 +27,61 @@ bool SseParser::feed(QByteArrayView bytes, QList<SseEvent> *events)
         m_started = true;
     }
     while (pos < bytes.size()) {
-        const char c = bytes[pos];
-        if (m_lastWasCr && c == '\n') {
+        if (m_lastWasCr && bytes[pos] == '\n') {
             m_lastWasCr = false;
             ++pos;
             continue;
         }
         m_lastWasCr = false;
-        // Copy the run up to the next line ending in one go.
-        qsizetype end = pos;
-        while (end < bytes.size() && bytes[end] != '\n' && bytes[end] != '\r')
-            ++end;
-        m_line.append(bytes.sliced(pos, end - pos));
-        if (pendingBytes() > m_maxEventBytes) {
+        const qsizetype end = lineEnd(bytes, pos);
+        const QByteArrayView part = bytes.sliced(pos, end - pos);
+        if (pendingBytes() + part.size() > m_maxEventBytes) {
             m_overflowed = true;
             m_line.clear();
             m_data.clear();
             return false;
         }
-        if (end == bytes.size())
+        if (end == bytes.size()) {
+            m_line.append(part); // the rest of the line comes with the next bytes
             break;
+        }
         m_lastWasCr = bytes[end] == '\r';
         pos = end + 1;
-        processLine(events);
+        if (m_line.isEmpty()) {
+            processLine(part, events); // a whole line in these bytes: read where it is
+        } else {
+            m_line.append(part);
+            processLine(m_line, events);
+            m_line.clear();
+        }
     }
     return true;
 }
 
-void SseParser::processLine(QList<SseEvent> *events)
+qsizetype SseParser::lineEnd(QByteArrayView bytes, qsizetype from)
 {
-    if (m_line.isEmpty()) {
+    const char *const data = bytes.data();
+    const qsizetype n = bytes.size();
+    qsizetype i = from;
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i));
+        const unsigned mask =
+            unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
+        if (mask != 0)
+            return i + __builtin_ctz(mask);
+    }
+#endif
+    while (i < n && data[i] != '\n' && data[i] != '\r')
+        ++i;
+    return i;
+}
+
+void SseParser::processLine(QByteArrayView line, QList<SseEvent> *events)
+{
+    if (line.isEmpty()) {
         if (m_hasData)
             events->append({m_name, m_data});
         m_name.clear();
@@ -60,16 +89,14 @@ void SseParser::processLine(QList<SseEvent> *events)
         m_hasData = false;
         return;
     }
-    if (m_line.startsWith(':')) {
-        m_line.clear();
+    if (line.startsWith(':'))
         return;
-    }
-    const qsizetype colon = m_line.indexOf(':');
-    QByteArrayView field = m_line;
+    const qsizetype colon = line.indexOf(':');
+    QByteArrayView field = line;
     QByteArrayView value;
     if (colon >= 0) {
-        field = QByteArrayView(m_line).first(colon);
-        value = QByteArrayView(m_line).sliced(colon + 1);
+        field = line.first(colon);
+        value = line.sliced(colon + 1);
         if (value.startsWith(' '))
             value = value.sliced(1);
     }
@@ -81,7 +108,6 @@ void SseParser::processLine(QList<SseEvent> *events)
     } else if (field == "event") {
         m_name = value.toByteArray();
     }
-    m_line.clear();
 }
 
 } // namespace portico

@@ -32,7 +32,9 @@ public:
     qsizetype pendingBytes() const { return m_line.size() + m_data.size() + m_name.size(); }
 
 private:
-    void processLine(QList<SseEvent> *events);
+    void processLine(QByteArrayView line, QList<SseEvent> *events);
+    // The index of the first '\n' or '\r' in `bytes` from `from` on, or bytes.size().
+    static qsizetype lineEnd(QByteArrayView bytes, qsizetype from);
 
     qsizetype m_maxEventBytes;
     QByteArray m_line;

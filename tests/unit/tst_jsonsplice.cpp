@@ -177,8 +177,10 @@ void TestJsonSplice::nestedValuesAtEveryOffset()
     const QByteArray nested =
         R"({"a":"x}]\"{[","b":[1,{"c":"]"},[[],{}]],"d":"\\","e":{"f":{"g":[{"h":"}"}]}}})";
     for (int pad = 0; pad < 40; ++pad) {
-        const QByteArray json = R"({"pad":")" + QByteArray(pad, 'p') + R"(","v":)" + nested +
-                                R"(,"list":[)" + nested + "," + nested + R"(],"after":42})";
+        // Escapes in the padding too: a run of backslashes and an escaped quote at every offset.
+        const QByteArray padding = QByteArray(pad, 'p') + R"(\\\\\"q\\)";
+        const QByteArray json = R"({"pad":")" + padding + R"(","v":)" + nested + R"(,"list":[)" +
+                                nested + "," + nested + R"(],"after":42})";
         QVERIFY(QJsonDocument::fromJson(json).isObject());
         QCOMPARE(JsonSplice::objectValue(json, "v").value_or(QByteArrayView()), nested);
         QCOMPARE(JsonSplice::objectValue(json, "after").value_or(QByteArrayView()), "42");
