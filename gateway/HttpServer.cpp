@@ -232,9 +232,12 @@ HttpServer::HttpServer(HttpHandler handler, const HttpLimits &limits, int worker
     }
     // Ready when constructed: a thread makes Qt's (GLib) dispatcher as it starts, and GLib ends
     // the process if that finds no descriptor free, so no thread is left to start under load.
-    for (HttpWorker *worker : m_workers)
-        QMetaObject::invokeMethod(
-            worker, [] {}, Qt::BlockingQueuedConnection);
+    // A thread that could not be created (QThread::start() warns) is not waited for.
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            QMetaObject::invokeMethod(
+                m_workers[i], [] {}, Qt::BlockingQueuedConnection);
+    }
     // The acceptor (QTcpServer: binding, its errors; accepting too when the workers do not) lives
     // in the first worker thread: it never waits for the thread that owns the server (the GUI
     // thread in the tray app).
