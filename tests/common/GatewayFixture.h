@@ -43,6 +43,11 @@ public:
     QUrl baseUrl() const;
 
     static QJsonObject merge(QJsonObject base, const QJsonObject &over);
+    // {"gateway": gateway}: settings for start() that touch only the gateway section.
+    static QJsonObject gatewayJson(const QJsonObject &gateway)
+    {
+        return QJsonObject{{QStringLiteral("gateway"), gateway}};
+    }
     static QJsonObject openAiProvider(quint16 upstreamPort, const QStringList &models,
                                       const QString &apiKeyEnv = {});
 

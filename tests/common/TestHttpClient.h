@@ -55,6 +55,11 @@ public:
     bool isConnected() const;
 
     static QByteArray defaultToken() { return QByteArrayLiteral("pt_test_token_0123456789"); }
+    // The Authorization header that presents defaultToken().
+    static portico::HeaderList defaultAuth()
+    {
+        return {{"Authorization", "Bearer " + defaultToken()}};
+    }
 
 private:
     void onReadyRead();

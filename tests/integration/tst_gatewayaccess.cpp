@@ -15,12 +15,7 @@ const QJsonObject kChat{
     {QStringLiteral("messages"),
      QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                             {QStringLiteral("content"), QStringLiteral("hi")}}}}};
-const HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
-
-QJsonObject gatewayJson(const QJsonObject &gateway)
-{
-    return QJsonObject{{QStringLiteral("gateway"), gateway}};
-}
+const HeaderList kAuth = TestHttpClient::defaultAuth();
 } // namespace
 
 class TestGatewayAccess : public QObject
@@ -45,13 +40,15 @@ void TestGatewayAccess::disabledEndpointAnswersIdentical404()
 {
     GatewayFixture f;
     QString error;
-    QVERIFY2(f.start(gatewayJson({{QStringLiteral("http"),
-                                   QJsonObject{{QStringLiteral("endpoints"),
-                                                QJsonObject{{QStringLiteral("chatCompletions"),
-                                                             QJsonObject{{QStringLiteral("enabled"),
-                                                                          false}}}}}}}}),
-                     &error),
-             qPrintable(error));
+    QVERIFY2(
+        f.start(
+            GatewayFixture::gatewayJson(
+                {{QStringLiteral("http"),
+                  QJsonObject{{QStringLiteral("endpoints"),
+                               QJsonObject{{QStringLiteral("chatCompletions"),
+                                            QJsonObject{{QStringLiteral("enabled"), false}}}}}}}}),
+            &error),
+        qPrintable(error));
     TestHttpClient client(f.port());
     const TestResponse none = client.postJson("/v1/chat/completions", kChat);
     const TestResponse good = client.postJson("/v1/chat/completions", kChat, kAuth);
@@ -125,9 +122,9 @@ void TestGatewayAccess::passwordMode()
 {
     qputenv("PORTICO_GATEWAY_PASSWORD", "correct horse battery");
     GatewayFixture f;
-    QVERIFY(f.start(
-        gatewayJson({{QStringLiteral("auth"),
-                      QJsonObject{{QStringLiteral("mode"), QStringLiteral("password")}}}})));
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
+        {{QStringLiteral("auth"),
+          QJsonObject{{QStringLiteral("mode"), QStringLiteral("password")}}}})));
     TestHttpClient client(f.port());
     QCOMPARE(client
                  .postJson("/v1/chat/completions", kChat,
@@ -148,20 +145,20 @@ void TestGatewayAccess::passwordMode()
 void TestGatewayAccess::noneModeOnLoopback()
 {
     GatewayFixture f;
-    QVERIFY(
-        f.start(gatewayJson({{QStringLiteral("auth"),
-                              QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}}}})));
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
+        {{QStringLiteral("auth"),
+          QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}}}})));
     TestHttpClient client(f.port());
     QCOMPARE(client.postJson("/v1/chat/completions", kChat).status, 200);
 
     // "none" beyond loopback is a configuration error, not a running gateway.
     GatewayFixture open;
     QString error;
-    QVERIFY(
-        !open.start(gatewayJson({{QStringLiteral("bind"), QStringLiteral("0.0.0.0")},
-                                 {QStringLiteral("auth"),
-                                  QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}}}}),
-                    &error));
+    QVERIFY(!open.start(GatewayFixture::gatewayJson(
+                            {{QStringLiteral("bind"), QStringLiteral("0.0.0.0")},
+                             {QStringLiteral("auth"),
+                              QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}}}}),
+                        &error));
     QVERIFY2(error.startsWith(QStringLiteral("gateway.auth.mode")), qPrintable(error));
 }
 
@@ -189,7 +186,7 @@ void TestGatewayAccess::hostCheck()
     QFETCH(QByteArray, host);
     QFETCH(int, status);
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson(
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
         {{QStringLiteral("allowedHosts"), QJsonArray{QStringLiteral("gateway.lan")}}})));
     host.replace("%p", QByteArray::number(f.port()));
     TestHttpClient client(f.port());
@@ -205,7 +202,7 @@ void TestGatewayAccess::hostCheck()
 void TestGatewayAccess::originCheck()
 {
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson(
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
         {{QStringLiteral("allowedOrigins"), QJsonArray{QStringLiteral("https://app.example")}}})));
     TestHttpClient client(f.port());
     HeaderList evil = kAuth;

@@ -10,12 +10,7 @@
 using portico::HeaderList;
 
 namespace {
-const HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
-
-QJsonObject gatewayJson(const QJsonObject &gateway)
-{
-    return QJsonObject{{QStringLiteral("gateway"), gateway}};
-}
+const HeaderList kAuth = TestHttpClient::defaultAuth();
 } // namespace
 
 class TestGatewayHttp : public QObject
@@ -76,7 +71,7 @@ void TestGatewayHttp::wrongContentType()
 void TestGatewayHttp::bodyOverLimit()
 {
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson(
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
         {{QStringLiteral("limits"), QJsonObject{{QStringLiteral("maxBodyBytes"), 4096}}}})));
     TestHttpClient client(f.port());
     HeaderList headers = kAuth;
@@ -163,7 +158,7 @@ void TestGatewayHttp::malformedHead()
 void TestGatewayHttp::slowRequestTimesOut()
 {
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson(
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
         {{QStringLiteral("limits"), QJsonObject{{QStringLiteral("headerTimeoutMs"), 300}}}})));
     TestHttpClient client(f.port());
     // Half a request head, never finished: the server answers 408 and closes.
@@ -176,9 +171,10 @@ void TestGatewayHttp::slowRequestTimesOut()
 void TestGatewayHttp::slowRequestOnKeptAliveConnectionTimesOut()
 {
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson({{QStringLiteral("limits"),
-                                  QJsonObject{{QStringLiteral("headerTimeoutMs"), 300},
-                                              {QStringLiteral("keepAliveTimeoutMs"), 60'000}}}})));
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
+        {{QStringLiteral("limits"),
+          QJsonObject{{QStringLiteral("headerTimeoutMs"), 300},
+                      {QStringLiteral("keepAliveTimeoutMs"), 60'000}}}})));
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, f.port());
     QVERIFY(socket.waitForConnected(5000));
@@ -202,7 +198,7 @@ void TestGatewayHttp::slowRequestOnKeptAliveConnectionTimesOut()
 void TestGatewayHttp::idleKeptAliveConnectionIsClosed()
 {
     GatewayFixture f;
-    QVERIFY(f.start(gatewayJson(
+    QVERIFY(f.start(GatewayFixture::gatewayJson(
         {{QStringLiteral("limits"), QJsonObject{{QStringLiteral("keepAliveTimeoutMs"), 300}}}})));
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, f.port());

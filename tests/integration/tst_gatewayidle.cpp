@@ -16,7 +16,7 @@ using Fake = FakeHttpServer;
 
 namespace {
 
-const HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
+const HeaderList kAuth = TestHttpClient::defaultAuth();
 
 // Context switches (voluntary and not) of this process's threads named portico-http-*.
 QMap<QString, qint64> workerSwitches()

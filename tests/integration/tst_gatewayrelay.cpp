@@ -13,7 +13,7 @@ using portico::HeaderList;
 using Fake = FakeHttpServer;
 
 namespace {
-const HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
+const HeaderList kAuth = TestHttpClient::defaultAuth();
 
 QJsonObject chat(bool stream, const QString &model = QStringLiteral("llama3.2"))
 {

@@ -12,7 +12,7 @@
 using portico::HeaderList;
 
 namespace {
-const HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
+const HeaderList kAuth = TestHttpClient::defaultAuth();
 
 QJsonObject chat(const QString &model, const QString &user = {})
 {

@@ -28,7 +28,7 @@ using Fake = FakeHttpServer;
 
 namespace {
 
-const portico::HeaderList kAuth{{"Authorization", "Bearer " + TestHttpClient::defaultToken()}};
+const portico::HeaderList kAuth = TestHttpClient::defaultAuth();
 
 QByteArray frame(const QByteArray &payload)
 {
