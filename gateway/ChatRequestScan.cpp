@@ -15,21 +15,28 @@ namespace {
 class Scanner
 {
 public:
-    explicit Scanner(QByteArrayView raw)
+    // Scan: the chat request's rules. Check: any JSON that QJsonDocument reads (\u escapes, long
+    // numbers, nesting to 1,000), also counting what LogRecord's line repairs (see readsAsJson).
+    enum class Mode { Scan, Check };
+
+    explicit Scanner(QByteArrayView raw, Mode mode = Mode::Scan)
         : p(raw.data())
         , begin(raw.data())
         , end(raw.data() + raw.size())
+        , check(mode == Mode::Check)
+        , maxDepth(mode == Mode::Check ? 1001 : 64)
     {}
 
     std::optional<ChatRequestScan::Fields> scan();
+    bool wellFormed(bool *needsRepair);
 
 private:
-    static constexpr int MaxDepth = 64;
-
     void skipSpace()
     {
+        const char *const start = p;
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             ++p;
+        repair |= p != start;
     }
     bool literal(const char *word)
     {
@@ -60,7 +67,15 @@ private:
     const char *p;
     const char *const begin;
     const char *const end;
+    const bool check;
+    const int maxDepth;
+    bool repair = false; // Check: whitespace between tokens, a control character in a string
 };
+
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 // A string without escapes other than the two-character ones: `text` is its content as it is
 // in the bytes (valid UTF-8, no control character), and needs no decoding unless it holds a
@@ -79,8 +94,13 @@ bool Scanner::string(QByteArrayView *text)
             ++p;
             return !text || !escaped; // callers that read the text want it plain
         }
-        if (c < 0x20)
-            return false;
+        if (c < 0x20) {
+            if (!check)
+                return false;
+            repair = true; // Check: written as a \u escape
+            ++p;
+            continue;
+        }
         if (c == '\\') {
             if (p + 1 >= end)
                 return false;
@@ -96,8 +116,22 @@ bool Scanner::string(QByteArrayView *text)
                 escaped = true;
                 p += 2;
                 continue;
+            case 'u':
+                if (check && end - p >= 6 && isHexDigit(p[2]) && isHexDigit(p[3]) &&
+                    isHexDigit(p[4]) && isHexDigit(p[5])) {
+                    escaped = true;
+                    p += 6;
+                    continue;
+                }
+                return false; // Scan: left to the document path (a lone surrogate, U+0000)
             default:
-                return false; // \u…, or invalid
+                if (check && static_cast<unsigned char>(p[1]) < 0x20) {
+                    repair = true; // Check: written as "\n"
+                    escaped = true;
+                    p += 2;
+                    continue;
+                }
+                return false;
             }
         }
         if (c >= 0x80) {
@@ -177,7 +211,7 @@ bool Scanner::number(double *value)
         while (p < end && *p >= '0' && *p <= '9')
             ++p;
     }
-    if (p - start > 32)
+    if (!check && p - start > 32)
         return false; // long spellings (big integers, many digits) are the document's to read
     double d = 0;
     const auto [ptr, ec] = std::from_chars(start, p, d);
@@ -196,10 +230,10 @@ bool Scanner::value(int depth)
     case '"':
         return string(nullptr);
     case '{':
-        return depth < MaxDepth &&
+        return depth < maxDepth &&
                members(false, [this, depth](QByteArrayView) { return value(depth + 1); });
     case '[':
-        return depth < MaxDepth && elements([this, depth](int) { return value(depth + 1); });
+        return depth < maxDepth && elements([this, depth](int) { return value(depth + 1); });
     case 't':
         return literal("true");
     case 'f':
@@ -462,11 +496,26 @@ std::optional<ChatRequestScan::Fields> Scanner::scan()
     return fields;
 }
 
+bool Scanner::wellFormed(bool *needsRepair)
+{
+    skipSpace();
+    if (!value(1))
+        return false;
+    skipSpace();
+    *needsRepair = repair;
+    return p == end;
+}
+
 } // namespace
 
 std::optional<ChatRequestScan::Fields> ChatRequestScan::scan(QByteArrayView raw)
 {
     return Scanner(raw).scan();
+}
+
+bool ChatRequestScan::readsAsJson(QByteArrayView json, bool *needsRepair)
+{
+    return Scanner(json, Scanner::Mode::Check).wellFormed(needsRepair);
 }
 
 } // namespace portico

@@ -1,5 +1,7 @@
 #include "LogRecord.h"
 
+#include "ChatRequestScan.h"
+
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -19,6 +21,25 @@ namespace portico {
 namespace {
 
 constexpr int FormatVersion = 1;
+
+// A message that is not JSON QJsonDocument reads (an upstream's answer is relayed as it came, so
+// a careless upstream's can be anything): kept as the text of its content, which the log view
+// shows, rather than lost or written into the line as it is (which would make the line unreadable).
+QJsonObject unreadableMessage(const QByteArray &raw)
+{
+    return {{QLatin1String("content"), QString::fromUtf8(raw)}};
+}
+
+QJsonArray unreadableMessages(const QByteArray &raw)
+{
+    return {unreadableMessage(raw)};
+}
+
+bool readsAsJson(const QByteArray &raw)
+{
+    bool repair = false;
+    return ChatRequestScan::readsAsJson(raw, &repair);
+}
 
 void putString(QJsonObject &obj, QLatin1String key, const QString &value)
 {
@@ -102,15 +123,21 @@ QJsonObject LogRecord::toJson() const
         obj.insert(QLatin1String("usage"), u);
     }
     obj.insert(QLatin1String("stream"), stream);
-    if (!requestMessages.isEmpty())
+    if (!requestMessages.isEmpty()) {
         obj.insert(QLatin1String("requestMessages"), requestMessages);
-    else if (!rawRequestMessages.isEmpty())
+    } else if (!rawRequestMessages.isEmpty()) {
         obj.insert(QLatin1String("requestMessages"),
-                   QJsonDocument::fromJson(rawRequestMessages).array());
-    if (!response.isEmpty())
+                   readsAsJson(rawRequestMessages)
+                       ? QJsonDocument::fromJson(rawRequestMessages).array()
+                       : unreadableMessages(rawRequestMessages));
+    }
+    if (!response.isEmpty()) {
         obj.insert(QLatin1String("response"), response);
-    else if (!rawResponse.isEmpty())
-        obj.insert(QLatin1String("response"), QJsonDocument::fromJson(rawResponse).object());
+    } else if (!rawResponse.isEmpty()) {
+        obj.insert(QLatin1String("response"), readsAsJson(rawResponse)
+                                                  ? QJsonDocument::fromJson(rawResponse).object()
+                                                  : unreadableMessage(rawResponse));
+    }
     return obj;
 }
 
@@ -245,53 +272,16 @@ void LineWriter::string(const QString &text)
     *m_p++ = '"';
 }
 
-// Whether appendRaw() has anything to drop or escape in `json`: mostly not (clients and upstreams
-// send compact JSON), and then it is one append. One table lookup per byte.
-bool needsCompacting(const char *p, const char *const end)
-{
-    // 1: a quote; 2: a backslash; 3: a control character or a space (a space only matters
-    // between tokens).
-    static constexpr auto kind = [] {
-        std::array<quint8, 256> table{};
-        for (int k = 0; k <= 0x20; ++k)
-            table[size_t(k)] = 3;
-        table['"'] = 1;
-        table['\\'] = 2;
-        return table;
-    }();
-    bool inString = false;
-    for (; p < end; ++p) {
-        switch (kind[static_cast<unsigned char>(*p)]) {
-        case 0:
-            break;
-        case 1:
-            inString = !inString;
-            break;
-        case 2:
-            if (inString && ++p < end && static_cast<unsigned char>(*p) < 0x20)
-                return true;
-            break;
-        default:
-            if (!inString || *p != ' ')
-                return true;
-        }
-    }
-    return false;
-}
-
 // JSON text as the client or the upstream wrote it, on one line: whitespace between tokens is
 // dropped (a pretty-printed request would otherwise split its record over several lines of the
 // file), and a control character inside a string (invalid JSON, from a careless upstream) is
-// written as a \u escape. Everything else is copied as it is.
+// written as a \u escape. Everything else is copied as it is: only for text that
+// ChatRequestScan::readsAsJson() accepts.
 void appendRaw(std::string &out, const QByteArray &json)
 {
     static const char hex[] = "0123456789abcdef";
     const char *p = json.constData();
     const char *const end = p + json.size();
-    if (!needsCompacting(p, end)) {
-        out.append(p, size_t(json.size()));
-        return;
-    }
     out.reserve(out.size() + size_t(json.size()));
     bool inString = false;
     while (p < end) {
@@ -358,24 +348,34 @@ void appendRaw(std::string &out, const QByteArray &json)
     }
 }
 
-// `json` as the line holds it: as it is, or compacted (rare: only pretty-printed or invalid text).
+// A part of the line: JSON text as it came, compacted (rare: pretty-printed text, or a control
+// character in a string), or serialised.
 struct RawPart
 {
     QByteArrayView text;
     std::string compacted;
-};
+    QByteArray serialised;
 
-RawPart rawPart(const QByteArray &json)
-{
-    RawPart part;
-    if (!needsCompacting(json.constData(), json.constData() + json.size())) {
-        part.text = json;
-        return part;
+    // `json` if it reads as JSON (with repairs); false leaves the part empty.
+    bool setRaw(const QByteArray &json)
+    {
+        bool repair = false;
+        if (!ChatRequestScan::readsAsJson(json, &repair))
+            return false;
+        if (!repair) {
+            text = json;
+            return true;
+        }
+        appendRaw(compacted, json);
+        text = QByteArrayView(compacted.data(), qsizetype(compacted.size()));
+        return true;
     }
-    appendRaw(part.compacted, json);
-    part.text = QByteArrayView(part.compacted.data(), qsizetype(part.compacted.size()));
-    return part;
-}
+    template<typename Json> void setSerialised(const Json &json)
+    {
+        serialised = QJsonDocument(json).toJson(QJsonDocument::Compact);
+        text = serialised;
+    }
+};
 
 } // namespace
 
@@ -383,19 +383,18 @@ QByteArray LogRecord::toJsonLine(bool withContent) const
 {
     RawPart messages;
     RawPart answer;
-    QByteArray serialised[2];
     if (withContent) {
         if (!rawRequestMessages.isEmpty()) {
-            messages = rawPart(rawRequestMessages);
+            if (!messages.setRaw(rawRequestMessages))
+                messages.setSerialised(unreadableMessages(rawRequestMessages));
         } else if (!requestMessages.isEmpty()) {
-            serialised[0] = QJsonDocument(requestMessages).toJson(QJsonDocument::Compact);
-            messages = rawPart(serialised[0]);
+            messages.setSerialised(requestMessages);
         }
         if (!rawResponse.isEmpty()) {
-            answer = rawPart(rawResponse);
+            if (!answer.setRaw(rawResponse))
+                answer.setSerialised(unreadableMessage(rawResponse));
         } else if (!response.isEmpty()) {
-            serialised[1] = QJsonDocument(response).toJson(QJsonDocument::Compact);
-            answer = rawPart(serialised[1]);
+            answer.setSerialised(response);
         }
     }
     // Keys, punctuation and the seven numbers fit in 512 bytes with room to spare.

@@ -179,6 +179,7 @@ class TestSessionRegistry : public QObject
 private slots:
     void streamedRequestLiveThenLogged();
     void nonStreamedRequestLogged();
+    void malformedAnswerLoggedAsText();
     void stopEndsStreamAndAbortsUpstream();
     void refusedChatRequestLogged();
     void secretsNeverReachTheLog();
@@ -314,6 +315,35 @@ void TestSessionRegistry::nonStreamedRequestLogged()
     QCOMPARE(records.first().response.value(QStringLiteral("content")).toString(),
              QStringLiteral("fine"));
     QCOMPARE(records.first().lastUserText(), QStringLiteral("how are you"));
+}
+
+void TestSessionRegistry::malformedAnswerLoggedAsText()
+{
+    // An upstream whose message is not JSON (a stray backslash, bytes that are not UTF-8): the
+    // client gets the answer as it came, and the log keeps the message as text in a line that
+    // still reads, instead of a line no reader can parse.
+    SessionsRig rig;
+    const QByteArray message = "{\"role\":\"assistant\",\\\"content\":\"caf\xe9\"}";
+    const QByteArray body =
+        R"({"id":"up-3","object":"chat.completion","created":7,"choices":[{"index":0,"message":)" +
+        message + R"(,"finish_reason":"stop"}]})";
+    rig.upstream.setScript(
+        {Fake::write(Fake::response(200, body, {"Content-Type: application/json"}))});
+    QString error;
+    QVERIFY2(rig.start(&error), qPrintable(error));
+    TestHttpClient client(rig.gateway->port());
+    const TestResponse response = client.postJson("/v1/chat/completions", SessionsRig::chat(false),
+                                                  SessionsRig::headers("sess-bad"));
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.body.contains(message));
+
+    const QList<portico::LogRecord> records = rig.records();
+    QCOMPARE(records.size(), 1);
+    QCOMPARE(records.first().status, 200);
+    QCOMPARE(records.first().response.value(QStringLiteral("content")).toString(),
+             QString::fromUtf8(message));
+    QCOMPARE(records.first().lastUserText(), QStringLiteral("hello"));
+    QCOMPARE(allLogBytes(rig.logDir()).count('\n'), 1);
 }
 
 void TestSessionRegistry::stopEndsStreamAndAbortsUpstream()

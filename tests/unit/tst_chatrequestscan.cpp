@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QTest>
 
 using portico::ApiError;
@@ -33,6 +34,9 @@ private slots:
     void agreesWithDocument_data();
     void agreesWithDocument();
     void buildsTheDocumentOnDemand();
+    void readsAsJsonAgreesWithDocument();
+    void readsAsJsonRepairs_data();
+    void readsAsJsonRepairs();
 };
 
 void TestChatRequestScan::agreesWithDocument_data()
@@ -202,6 +206,95 @@ void TestChatRequestScan::buildsTheDocumentOnDemand()
     request->body[QStringLiteral("model")] = QStringLiteral("other");
     request->ensureBody();
     QCOMPARE(request->body.value(QStringLiteral("model")).toString(), QStringLiteral("other"));
+}
+
+namespace {
+bool documentReads(const QByteArray &json)
+{
+    QJsonParseError error{};
+    QJsonDocument::fromJson(json, &error);
+    return error.error == QJsonParseError::NoError;
+}
+} // namespace
+
+void TestChatRequestScan::readsAsJsonAgreesWithDocument()
+{
+    // The session log copies an upstream's answer into its line only when readsAsJson() says
+    // QJsonDocument will read it. Every one-byte change (replaced, inserted, removed) of these
+    // texts gets the same verdict from both, except where QJsonDocument is laxer than JSON (an
+    // unknown escape such as "\x", a number such as ".5" or "5."): there readsAsJson() refuses,
+    // and the log keeps the text as text. It never accepts what QJsonDocument refuses.
+    const QByteArray texts[] = {
+        R"({"role":"assistant","content":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/","n":[-0.5e+3,0,1E2,12345678901234567890123456789012345],"t":true,"f":false,"z":null})",
+        "[{\"content\":\"h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}, {}, [], [[1]], \"\"]",
+        "{ \"a\" :\t[ 1 ,\r\n 2 ] }",
+    };
+    const char replacements[] = {'"',    '\\',   ',',    ':',    '{', '}', '[', ']',
+                                 'x',    '0',    'e',    '-',    '.', 'u', ' ', '\x01',
+                                 '\x7f', '\xc3', '\xa9', '\xff', 'n', 't', '9', '+'};
+    int compared = 0;
+    int laxer = 0;
+    // `at`: where the text was changed.
+    const auto agrees = [&](const QByteArray &json, qsizetype at) {
+        const QByteArray trimmed = json.trimmed();
+        if (trimmed.isEmpty() || (trimmed.front() != '{' && trimmed.front() != '['))
+            return true; // QJsonDocument reads only an object or an array at the top
+        ++compared;
+        bool repair = false;
+        const bool ours = portico::ChatRequestScan::readsAsJson(json, &repair);
+        const bool document = documentReads(json);
+        if (ours == document)
+            return true;
+        // Only QJsonDocument's laxness, next to the change: an escape ("\uXXXX" is six
+        // bytes) or a decimal point.
+        const QByteArray near = json.mid(std::max<qsizetype>(0, at - 6), 8);
+        ++laxer;
+        return !ours && (near.contains('\\') || near.contains('.'));
+    };
+    for (const QByteArray &text : texts) {
+        QVERIFY(agrees(text, 0));
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            QByteArray removed = text;
+            removed.remove(i, 1);
+            QVERIFY2(agrees(removed, i), removed.constData());
+            for (const char c : replacements) {
+                QByteArray replaced = text;
+                replaced[i] = c;
+                QVERIFY2(agrees(replaced, i), replaced.constData());
+                QByteArray inserted = text;
+                inserted.insert(i, c);
+                QVERIFY2(agrees(inserted, i), inserted.constData());
+            }
+        }
+    }
+    QVERIFY(compared > 10'000);
+    QVERIFY(laxer < compared / 20);
+    // Nesting: the line puts the answer one level down, and QJsonDocument stops at 1,024.
+    bool repair = false;
+    for (const int levels : {1000, 1001}) {
+        const QByteArray nested = QByteArray(levels, '[') + QByteArray(levels, ']');
+        QCOMPARE(portico::ChatRequestScan::readsAsJson(nested, &repair), levels == 1000);
+    }
+}
+
+void TestChatRequestScan::readsAsJsonRepairs_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<bool>("repair");
+    QTest::newRow("compact") << QByteArray(R"({"a":[1,"b c"]})") << false;
+    QTest::newRow("space between tokens") << QByteArray(R"({"a": 1})") << true;
+    QTest::newRow("space after") << QByteArray("{}\n") << true;
+    QTest::newRow("tab in a string") << QByteArray("[\"a\tb\"]") << true;
+    QTest::newRow("backslash, line feed") << QByteArray("[\"a\\\nb\"]") << true;
+}
+
+void TestChatRequestScan::readsAsJsonRepairs()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(bool, repair);
+    bool needsRepair = !repair;
+    QVERIFY(portico::ChatRequestScan::readsAsJson(json, &needsRepair));
+    QCOMPARE(needsRepair, repair);
 }
 
 QTEST_GUILESS_MAIN(TestChatRequestScan)

@@ -17,6 +17,8 @@ private slots:
     void matchesQJsonDocument();
     void rawContentIsWrittenOnOneLine_data();
     void rawContentIsWrittenOnOneLine();
+    void unreadableAnswerKeptAsText_data();
+    void unreadableAnswerKeptAsText();
 };
 
 void TestLogRecordLine::matchesQJsonDocument_data()
@@ -119,6 +121,40 @@ void TestLogRecordLine::rawContentIsWrittenOnOneLine()
     QCOMPARE(back.requestMessages.size(), 1);
     QCOMPARE(back.response.value(QStringLiteral("x_extra")).toInt(), 1);
     QVERIFY(!r.toJsonLine(false).contains("\"content\""));
+}
+
+void TestLogRecordLine::unreadableAnswerKeptAsText_data()
+{
+    // An upstream's message is relayed to the client as it came; when it is not JSON, the line
+    // must still read, with the message's text in it.
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("backslash between tokens")
+        << QByteArray(R"({"role":"assistant",\"content":"x"})");
+    QTest::newRow("invalid UTF-8") << QByteArray("{\"content\":\"caf\xe9\"}");
+    QTest::newRow("number out of range") << QByteArray(R"({"content":"x","n":1e400})");
+    QTest::newRow("unknown escape") << QByteArray(R"({"content":"a\qb"})");
+    QTest::newRow("no colon") << QByteArray(R"({"content" "x"})");
+    QTest::newRow("control character between tokens") << QByteArray("{\"content\":\"x\"\x01}");
+    QTest::newRow("cut short") << QByteArray(R"({"content":"x)");
+    QTest::newRow("two values") << QByteArray(R"({"content":"x"} {})");
+}
+
+void TestLogRecordLine::unreadableAnswerKeptAsText()
+{
+    QFETCH(QByteArray, raw);
+    LogRecord r;
+    r.time = 1;
+    r.rawResponse = raw;
+    const QByteArray line = r.toJsonLine();
+    QCOMPARE(line.count('\n'), 1);
+    LogRecord back;
+    QVERIFY2(LogRecord::fromJsonLine(line.chopped(1), &back), line.constData());
+    QCOMPARE(back.response.value(QStringLiteral("content")).toString(), QString::fromUtf8(raw));
+    // The object form says the same.
+    QCOMPARE(line, QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n');
+    // And an answer that reads is copied as it came, not kept as text.
+    r.rawResponse = R"({"content":"caf\u00e9","n":123456789012345678901234567890123456789})";
+    QVERIFY(r.toJsonLine().contains(QByteArray("\"response\":" + r.rawResponse + ',')));
 }
 
 QTEST_GUILESS_MAIN(TestLogRecordLine)
