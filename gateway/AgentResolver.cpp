@@ -1,7 +1,8 @@
 #include "AgentResolver.h"
 
+#include "ThreadRandom.h"
+
 #include <QCryptographicHash>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace portico::AgentResolver {
@@ -59,7 +60,7 @@ QString deriveSessionKey(const QString &agentId, const QString &user)
 QString requestSessionKey()
 {
     quint64 random[2];
-    QRandomGenerator::global()->fillRange(random);
+    threadRandom().fillRange(random);
     static constexpr char16_t digits[] = u"0123456789abcdef";
     QString key(4 + 32, Qt::Uninitialized);
     char16_t *out = reinterpret_cast<char16_t *>(key.data());

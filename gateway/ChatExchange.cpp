@@ -76,11 +76,11 @@ void ChatExchange::beginStream()
     if (m_streamStarted)
         return;
     m_streamStarted = true;
-    HeaderList headers{{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
-                       {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
-                       {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")}};
-    headers += m_extraHeaders;
-    m_responder->beginChunked(200, headers);
+    static const HeaderList headers{
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
+        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
+        {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")}};
+    m_responder->beginChunked(200, headers, m_extraHeaders);
 }
 
 void ChatExchange::writeEvent(const QByteArray &payload)
@@ -178,10 +178,9 @@ void ChatExchange::onSucceeded()
         if (m_keepContent)
             m_summary.completionJson = body;
         m_summary.bytesOut = body.size();
-        HeaderList headers{
+        static const HeaderList headers{
             {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
-        headers += m_extraHeaders;
-        m_responder->respond(200, headers, body);
+        m_responder->respond(200, headers, body, m_extraHeaders);
     }
     finish(200);
 }
@@ -193,10 +192,9 @@ void ChatExchange::sendError(const ApiError &error)
             {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
         if (!error.retryAfter.isEmpty())
             headers.append({QByteArrayLiteral("Retry-After"), error.retryAfter});
-        headers += m_extraHeaders;
         const QByteArray body = error.toJson();
         m_summary.bytesOut = body.size();
-        m_responder->respond(error.status, headers, body);
+        m_responder->respond(error.status, headers, body, m_extraHeaders);
     } else {
         writeEvent(error.toJson());
         m_responder->endChunked();

@@ -6,11 +6,11 @@
 #include "HttpResponder.h"
 #include "JsonSplice.h"
 #include "RequestGuard.h"
+#include "ThreadRandom.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 #include <QScopeGuard>
 
 #include <algorithm>
@@ -49,7 +49,7 @@ QString newRequestId()
     static constexpr char16_t prefix[] = u"chatcmpl-";
     constexpr qsizetype PrefixLength = std::size(prefix) - 1;
     quint64 bits[3];
-    QRandomGenerator::global()->fillRange(bits);
+    threadRandom().fillRange(bits);
     QString id(PrefixLength + 24, Qt::Uninitialized);
     char16_t *out = reinterpret_cast<char16_t *>(id.data());
     out = std::copy_n(prefix, PrefixLength, out);
@@ -316,7 +316,9 @@ void GatewayService::handleChat(HttpRequest &&request, HttpResponder *responder,
         }
     }
 
-    HeaderList extra = cors;
+    HeaderList extra;
+    extra.reserve(cors.size() + 2);
+    extra += cors;
     extra.append({QByteArrayLiteral("x-portico-session-key"), context.sessionKey.toUtf8()});
     extra.append({QByteArrayLiteral("x-request-id"), context.requestId.toLatin1()});
     ProviderCall *call = provider->createCall(context, nullptr);

@@ -76,8 +76,8 @@ HttpResponder::HttpResponder(HttpConnection *connection, bool head, bool keepAli
     , m_keepAlive(keepAlive)
 {}
 
-QByteArray HttpResponder::message(int status, const HeaderList &headers, QByteArrayView framing,
-                                  QByteArrayView body) const
+QByteArray HttpResponder::message(int status, const HeaderList &headers, const HeaderList &more,
+                                  QByteArrayView framing, QByteArrayView body) const
 {
     char code[16];
     const QByteArrayView statusCode(code,
@@ -87,8 +87,10 @@ QByteArray HttpResponder::message(int status, const HeaderList &headers, QByteAr
                                                   : QByteArrayView("Connection: close\r\n\r\n");
     qsizetype size = 9 + statusCode.size() + 1 + reason.size() + 2 + framing.size() +
                      connection.size() + body.size();
-    for (const auto &h : headers)
-        size += h.first.size() + 2 + h.second.size() + 2;
+    for (const HeaderList *list : {&headers, &more}) {
+        for (const auto &h : *list)
+            size += h.first.size() + 2 + h.second.size() + 2;
+    }
     QByteArray out(size, Qt::Uninitialized);
     char *p = out.data();
     const auto put = [&p](QByteArrayView v) {
@@ -100,11 +102,13 @@ QByteArray HttpResponder::message(int status, const HeaderList &headers, QByteAr
     put(" ");
     put(reason);
     put("\r\n");
-    for (const auto &h : headers) {
-        put(h.first);
-        put(": ");
-        put(h.second);
-        put("\r\n");
+    for (const HeaderList *list : {&headers, &more}) {
+        for (const auto &h : *list) {
+            put(h.first);
+            put(": ");
+            put(h.second);
+            put("\r\n");
+        }
     }
     put(framing);
     put(connection);
@@ -114,7 +118,8 @@ QByteArray HttpResponder::message(int status, const HeaderList &headers, QByteAr
     return out;
 }
 
-void HttpResponder::respond(int status, const HeaderList &headers, const QByteArray &body)
+void HttpResponder::respond(int status, const HeaderList &headers, const QByteArray &body,
+                            const HeaderList &more)
 {
     if (!isOpen() || m_headersSent)
         return;
@@ -124,24 +129,25 @@ void HttpResponder::respond(int status, const HeaderList &headers, const QByteAr
     char *end = std::to_chars(framing + 16, framing + sizeof framing - 2, body.size()).ptr;
     *end++ = '\r';
     *end++ = '\n';
-    m_connection->writeResponse(message(status, headers, QByteArrayView(framing, end - framing),
+    m_connection->writeResponse(message(status, headers, more,
+                                        QByteArrayView(framing, end - framing),
                                         m_head ? QByteArrayView() : QByteArrayView(body)),
                                 true, m_keepAlive);
 }
 
-void HttpResponder::beginChunked(int status, const HeaderList &headers)
+void HttpResponder::beginChunked(int status, const HeaderList &headers, const HeaderList &more)
 {
     if (!isOpen() || m_headersSent)
         return;
     m_headersSent = true;
     if (m_head) {
         m_complete = true;
-        m_connection->writeResponse(message(status, headers, "Content-Length: 0\r\n"), true,
+        m_connection->writeResponse(message(status, headers, more, "Content-Length: 0\r\n"), true,
                                     m_keepAlive);
         return;
     }
-    m_connection->writeResponse(message(status, headers, "Transfer-Encoding: chunked\r\n"), false,
-                                m_keepAlive);
+    m_connection->writeResponse(message(status, headers, more, "Transfer-Encoding: chunked\r\n"),
+                                false, m_keepAlive);
 }
 
 void HttpResponder::writeChunk(const QByteArray &data)

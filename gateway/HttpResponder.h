@@ -19,10 +19,12 @@ class HttpResponder : public QObject
 {
     Q_OBJECT
 public:
-    // A complete response with Content-Length.
-    void respond(int status, const HeaderList &headers, const QByteArray &body);
+    // A complete response with Content-Length. `more`: headers after `headers` (a request's
+    // own, kept apart so that nobody builds one list of both).
+    void respond(int status, const HeaderList &headers, const QByteArray &body,
+                 const HeaderList &more = {});
     // A streamed response: chunked transfer coding, each writeChunk() one chunk, sent at once.
-    void beginChunked(int status, const HeaderList &headers);
+    void beginChunked(int status, const HeaderList &headers, const HeaderList &more = {});
     void writeChunk(const QByteArray &data);
     // One chunk made of `parts` put together: built once, in the chunk's own frame.
     void writeChunk(const QByteArrayView *parts, qsizetype count);
@@ -58,10 +60,10 @@ signals:
 private:
     friend class HttpConnection;
     HttpResponder(HttpConnection *connection, bool head, bool keepAlive);
-    // The status line, the headers, `framing` (a Content-Length or Transfer-Encoding line) and
-    // the Connection line, then `body`: sized first and written in one allocation.
-    QByteArray message(int status, const HeaderList &headers, QByteArrayView framing,
-                       QByteArrayView body = {}) const;
+    // The status line, the headers and `more`, `framing` (a Content-Length or Transfer-Encoding
+    // line) and the Connection line, then `body`: sized first and written in one allocation.
+    QByteArray message(int status, const HeaderList &headers, const HeaderList &more,
+                       QByteArrayView framing, QByteArrayView body = {}) const;
     void detach();
     void notifyClientGone();
 

@@ -229,6 +229,9 @@ bool SessionLog::writeBatch(SessionLogWriter &writer, const QList<LogRecord> &ba
 void SessionLog::run()
 {
     SessionLogWriter writer(m_dir);
+    // The queue and this list trade places each round, so appenders fill a list that already has
+    // room: a queue grown from nothing each round moved every record several times.
+    QList<LogRecord> batch;
     QMutexLocker lock(&m_mutex);
     for (;;) {
         while (m_queue.isEmpty() && !m_stop && !m_retentionDue) {
@@ -249,7 +252,7 @@ void SessionLog::run()
             m_wake.wait(&m_mutex, QDeadlineTimer(LingerMs));
             m_lingering = false;
         }
-        const QList<LogRecord> batch = std::exchange(m_queue, {});
+        batch.swap(m_queue);
         const bool retention = std::exchange(m_retentionDue, false);
         const bool stop = m_stop;
         const Redactor redactor = m_redactor;
@@ -263,8 +266,12 @@ void SessionLog::run()
                 qCInfo(lcSessionLog) << "retention removed" << removed << "files";
         }
 
+        const qsizetype written = batch.size();
+        batch.clear(); // keeps its capacity, unless a burst made it large
+        if (batch.capacity() > MaxKeptCapacity)
+            batch = QList<LogRecord>();
         lock.relock();
-        m_done += batch.size();
+        m_done += written;
         m_writtenCond.wakeAll();
         if (stop && m_queue.isEmpty())
             break;

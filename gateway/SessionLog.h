@@ -41,6 +41,8 @@ public:
     // writes and wake-ups under load); LingerBatch records end the wait early.
     static constexpr int LingerMs = 5;
     static constexpr int LingerBatch = 256;
+    // The most records the writer keeps room for between rounds (see run()).
+    static constexpr qsizetype MaxKeptCapacity = 4096;
 
     // An empty `directory` means Config::dataDir() + "/logs".
     explicit SessionLog(const QString &directory = QString(), QObject *parent = nullptr);

@@ -286,6 +286,13 @@ void TestChatRequestScan::readsAsJsonRepairs_data()
     QTest::newRow("space after") << QByteArray("{}\n") << true;
     QTest::newRow("tab in a string") << QByteArray("[\"a\tb\"]") << true;
     QTest::newRow("backslash, line feed") << QByteArray("[\"a\\\nb\"]") << true;
+    // Strings are read sixteen bytes at a time: a control character anywhere in a long one.
+    const QByteArray plain(40, 'a');
+    for (int at = 0; at < 40; ++at) {
+        QByteArray text = plain;
+        text[at] = '\x1f';
+        QTest::addRow("control character at %d", at) << "[\"" + text + "\"]" << true;
+    }
 }
 
 void TestChatRequestScan::readsAsJsonRepairs()
