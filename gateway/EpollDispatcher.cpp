@@ -7,6 +7,7 @@
 #include <QTimerEvent>
 #include <QtDebug>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <ctime>
@@ -114,9 +115,10 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             m_ready.push_back({fd, quint32(key >> 32), m_events[size_t(i)].events});
         }
         if (m_polledCount > 0) {
-            for (const auto &[fd, watch] : m_watches) {
-                if (watch.polled)
-                    m_ready.push_back({fd, watch.serial, watch.events});
+            for (size_t fd = 0; fd < m_watches.size(); ++fd) {
+                const Watch &watch = m_watches[fd];
+                if (watch.serial != 0 && watch.polled)
+                    m_ready.push_back({int(fd), watch.serial, watch.events});
             }
         }
     }
@@ -170,10 +172,16 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
     const int fd = int(notifier->socket());
     if (fd < 0 || fd == m_wake)
         return;
-    auto [it, inserted] = m_watches.try_emplace(fd);
-    Watch &watch = it->second;
-    if (inserted)
-        watch.serial = ++m_nextSerial;
+    if (size_t(fd) >= m_watches.size())
+        m_watches.resize(std::max(size_t(fd) + 1, m_watches.size() * 2));
+    Watch &watch = m_watches[size_t(fd)];
+    const auto nextSerial = [this] {
+        if (++m_nextSerial == 0) // 0 marks a free slot
+            ++m_nextSerial;
+        return m_nextSerial;
+    };
+    if (watch.serial == 0)
+        watch.serial = nextSerial();
     const int kind = notifier->type() == QSocketNotifier::Read    ? 0
                      : notifier->type() == QSocketNotifier::Write ? 1
                                                                   : 2;
@@ -186,7 +194,7 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
             watch.polled = false;
             --m_polledCount;
         }
-        watch.serial = ++m_nextSerial;
+        watch.serial = nextSerial();
         watch.events = 0;
     }
     *slot = notifier;
@@ -208,10 +216,10 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
-    const auto it = m_watches.find(fd);
-    if (it == m_watches.end())
+    Watch *const found = findWatch(fd);
+    if (!found)
         return;
-    Watch &watch = it->second;
+    Watch &watch = *found;
     // Only the notifier that holds the slot: after a descriptor is closed and its number reused,
     // the old notifier's late unregistration must not remove the new one.
     for (QSocketNotifier **slot : {&watch.read, &watch.write, &watch.exception}) {
@@ -222,7 +230,7 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     if (!watch.read && !watch.write && !watch.exception) {
         if (watch.polled)
             --m_polledCount;
-        m_watches.erase(it);
+        watch = Watch();
     }
 }
 
@@ -295,10 +303,10 @@ int EpollDispatcher::activateNotifiers()
         const bool failed = r.events & (EPOLLERR | EPOLLHUP);
         for (int kind = 0; kind < 3; ++kind) {
             // Looked up again before each: the previous handler may have changed the set.
-            const auto it = m_watches.find(r.fd);
-            if (it == m_watches.end() || it->second.serial != r.serial)
+            const Watch *const found = findWatch(r.fd);
+            if (!found || found->serial != r.serial)
                 break;
-            const Watch &watch = it->second;
+            const Watch &watch = *found;
             QSocketNotifier *notifier = nullptr;
             switch (kind) {
             case 0:
