@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <atomic>
+
 namespace portico {
 
 namespace {
@@ -46,6 +48,8 @@ std::shared_ptr<GatewayState> buildGatewayState(const Config &config,
                                                 CredentialCheck check, QString *error)
 {
     auto state = std::make_shared<GatewayState>();
+    static std::atomic<quint64> lastSerial{0};
+    state->serial = ++lastSerial;
     state->config = config;
     state->checkCredential =
         config.gateway.authMode == AuthMode::None ? CredentialCheck() : std::move(check);

@@ -28,6 +28,9 @@ struct GatewayState
     QSet<QByteArray> allowedHosts;                             // lower-cased "host" or "host:port"
     QSet<QByteArray> allowedOrigins; // exact origins, e.g. "https://app.example"
     quint16 port = 0;                // the port actually listened on, for the Host check
+    // Unique to each state buildGatewayState() makes (0: a state made otherwise): what a
+    // connection's CredentialMemo was verified against.
+    quint64 serial = 0;
 
     const Provider *provider(const QString &id) const
     {

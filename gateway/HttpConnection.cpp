@@ -199,6 +199,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         m_peerText = m_socket->peerAddress().toString();
     m_request.peer = m_socket->peerAddress();
     m_request.peerText = m_peerText;
+    m_request.credentialMemo = &m_credentialMemo;
 
     qsizetype pos = lineEnd < 0 ? head.size() : lineEnd + 2;
     bool haveLength = false;

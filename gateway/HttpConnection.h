@@ -72,7 +72,8 @@ private:
     const HttpHandler &m_handler;
     QByteArray m_buffer;
     HttpRequest m_request;
-    QString m_peerText;              // the peer address as text, once per connection
+    QString m_peerText; // the peer address as text, once per connection
+    CredentialMemo m_credentialMemo;
     bool m_headerTimerArmed = false; // for the request being read
     State m_state = State::Idle;
     qint64 m_contentLength = 0;

@@ -5,7 +5,11 @@
 #include "TestHttpClient.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
 #include <QTest>
+
+#include <atomic>
 
 using portico::HeaderList;
 
@@ -28,6 +32,7 @@ private slots:
     void authCases_data();
     void authCases();
     void passwordMode();
+    void tokenVerifiedOncePerConnection();
     void noneModeOnLoopback();
     void hostCheck_data();
     void hostCheck();
@@ -73,6 +78,82 @@ void TestGatewayAccess::runtimeToggle()
     QCOMPARE(client.postJson("/v1/chat/completions", kChat, kAuth).status, 404);
     f.gateway->setChatCompletionsEnabled(true);
     QCOMPARE(client.postJson("/v1/chat/completions", kChat, kAuth).status, 200);
+}
+
+namespace {
+// One request on an open keep-alive connection: its status, or 0.
+int exchange(QTcpSocket &socket, quint16 port, const QByteArray &token)
+{
+    const QByteArray body = QJsonDocument(kChat).toJson(QJsonDocument::Compact);
+    socket.write(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+        "\r\nAuthorization: Bearer " + token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body);
+    QByteArray in;
+    qsizetype headEnd = -1;
+    qsizetype length = -1;
+    while (socket.waitForReadyRead(10'000)) {
+        in += socket.readAll();
+        headEnd = in.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            continue;
+        const qsizetype at = in.toLower().indexOf("content-length:");
+        if (at < 0 || at > headEnd)
+            return 0;
+        length = in.mid(at + 15, in.indexOf("\r\n", at) - at - 15).trimmed().toLongLong();
+        if (in.size() >= headEnd + 4 + length)
+            return in.mid(9, 3).toInt();
+    }
+    return 0;
+}
+} // namespace
+
+void TestGatewayAccess::tokenVerifiedOncePerConnection()
+{
+    // A keep-alive client's token is hashed and checked once, not on every request; a change of
+    // tokens is seen at once on the connections already open.
+    GatewayFixture f;
+    QVERIFY(f.start());
+    auto checks = std::make_shared<std::atomic<int>>(0);
+    f.gateway->setCredentialCheckFactory([checks](const portico::Config &config) {
+        const portico::CredentialCheck check = portico::Gateway::environmentCredentials(config);
+        return [checks, check](QByteArrayView presented) {
+            ++*checks;
+            return check(presented);
+        };
+    });
+    QString error;
+    QVERIFY2(f.gateway->apply(f.gateway->config(), &error), qPrintable(error));
+
+    const QByteArray token = TestHttpClient::defaultToken();
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(socket.waitForConnected(5000));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(exchange(socket, f.port(), token), 200);
+    QCOMPARE(checks->load(), 1);
+    // Another credential on the same connection (as long, one byte apart) is checked and
+    // refused.
+    QByteArray wrong = token;
+    wrong.back() = wrong.back() == 'x' ? 'y' : 'x';
+    QCOMPARE(exchange(socket, f.port(), wrong), 401);
+    QCOMPARE(checks->load(), 2);
+    // Another connection checks its own.
+    QTcpSocket second;
+    second.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(second.waitForConnected(5000));
+    QCOMPARE(exchange(second, f.port(), token), 200);
+    QCOMPARE(checks->load(), 3);
+
+    // The token is replaced: the first connection's token no longer passes.
+    qputenv("PORTICO_GATEWAY_TOKEN", "pt_replacement_token_98765");
+    QVERIFY2(f.gateway->apply(f.gateway->config(), &error), qPrintable(error));
+    QCOMPARE(exchange(second, f.port(), token), 401);
+    QCOMPARE(exchange(second, f.port(), "pt_replacement_token_98765"), 200);
+    QCOMPARE(exchange(second, f.port(), "pt_replacement_token_98765"), 200);
+    QCOMPARE(checks->load(), 5);
+    qputenv("PORTICO_GATEWAY_TOKEN", token);
 }
 
 void TestGatewayAccess::authCases_data()
