@@ -7,7 +7,6 @@
 #include <QTimerEvent>
 #include <QtDebug>
 
-#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <ctime>
@@ -115,10 +114,9 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             m_ready.push_back({fd, quint32(key >> 32), m_events[size_t(i)].events});
         }
         if (m_polledCount > 0) {
-            for (size_t fd = 0; fd < m_watches.size(); ++fd) {
-                const Watch &watch = m_watches[fd];
-                if (watch.serial != 0 && watch.polled)
-                    m_ready.push_back({int(fd), watch.serial, watch.events});
+            for (const auto &[fd, watch] : m_watches) {
+                if (watch.polled)
+                    m_ready.push_back({fd, watch.serial, watch.events});
             }
         }
     }
@@ -172,16 +170,10 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
     const int fd = int(notifier->socket());
     if (fd < 0 || fd == m_wake)
         return;
-    if (size_t(fd) >= m_watches.size())
-        m_watches.resize(std::max(size_t(fd) + 1, m_watches.size() * 2));
-    Watch &watch = m_watches[size_t(fd)];
-    const auto nextSerial = [this] {
-        if (++m_nextSerial == 0) // 0 marks a free slot
-            ++m_nextSerial;
-        return m_nextSerial;
-    };
-    if (watch.serial == 0)
-        watch.serial = nextSerial();
+    auto [it, inserted] = m_watches.try_emplace(fd);
+    Watch &watch = it->second;
+    if (inserted)
+        watch.serial = ++m_nextSerial;
     const int kind = notifier->type() == QSocketNotifier::Read    ? 0
                      : notifier->type() == QSocketNotifier::Write ? 1
                                                                   : 2;
@@ -194,7 +186,7 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
             watch.polled = false;
             --m_polledCount;
         }
-        watch.serial = nextSerial();
+        watch.serial = ++m_nextSerial;
         watch.events = 0;
     }
     *slot = notifier;
@@ -216,10 +208,10 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
-    Watch *const found = findWatch(fd);
-    if (!found)
+    const auto it = m_watches.find(fd);
+    if (it == m_watches.end())
         return;
-    Watch &watch = *found;
+    Watch &watch = it->second;
     // Only the notifier that holds the slot: after a descriptor is closed and its number reused,
     // the old notifier's late unregistration must not remove the new one.
     for (QSocketNotifier **slot : {&watch.read, &watch.write, &watch.exception}) {
@@ -230,7 +222,7 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     if (!watch.read && !watch.write && !watch.exception) {
         if (watch.polled)
             --m_polledCount;
-        watch = Watch();
+        m_watches.erase(it);
     }
 }
 
@@ -303,10 +295,10 @@ int EpollDispatcher::activateNotifiers()
         const bool failed = r.events & (EPOLLERR | EPOLLHUP);
         for (int kind = 0; kind < 3; ++kind) {
             // Looked up again before each: the previous handler may have changed the set.
-            const Watch *const found = findWatch(r.fd);
-            if (!found || found->serial != r.serial)
+            const auto it = m_watches.find(r.fd);
+            if (it == m_watches.end() || it->second.serial != r.serial)
                 break;
-            const Watch &watch = *found;
+            const Watch &watch = it->second;
             QSocketNotifier *notifier = nullptr;
             switch (kind) {
             case 0:

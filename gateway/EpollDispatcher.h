@@ -66,8 +66,7 @@ private:
         QSocketNotifier *exception = nullptr;
         quint8 direct = 0;      // bit k: the notifier of kind k (read, write, exception) is a
                                 // DirectSocketNotifier, called without an event
-        quint32 serial = 0;     // tells a new registration of the descriptor from an old one;
-                                // 0: no registration (a free slot of m_watches)
+        quint32 serial = 0;     // tells a new registration of the descriptor from an old one
         quint32 events = 0;     // what the epoll set holds for it
         bool polled = false;    // epoll refused it: reported ready on every pass
         bool exclusive = false; // added with EPOLLEXCLUSIVE: never modified, removed and added
@@ -89,12 +88,6 @@ private:
     };
 
     void updateWatch(int fd, Watch &watch);
-    Watch *findWatch(int fd)
-    {
-        if (size_t(fd) >= m_watches.size() || m_watches[size_t(fd)].serial == 0)
-            return nullptr;
-        return &m_watches[size_t(fd)];
-    }
     bool waitForWakeUpOnly(int timeoutMs);
     int activateTimers();
     int activateNotifiers();
@@ -107,10 +100,7 @@ private:
     std::atomic<bool> m_wakePending{false};
     std::atomic<bool> m_interrupted{false};
     quint32 m_nextSerial = 0;
-    // Indexed by descriptor (the kernel hands out the lowest free number, so the table is as
-    // long as the most descriptors open at once): each ready descriptor is looked up a few
-    // times per event, and a hash lookup cost more than the rest of the dispatch.
-    std::vector<Watch> m_watches;
+    std::unordered_map<int, Watch> m_watches;
     int m_polledCount = 0;
     std::unordered_map<int, Timer> m_timers;
     std::multimap<qint64, int> m_deadlines; // deadline (monotonic ns) -> timer id
