@@ -190,9 +190,9 @@ bool HttpConnection::parseHead(qsizetype headEnd)
 
     m_request = HttpRequest();
     m_request.headers.reserve(16); // one allocation for the headers of nearly every request
-    m_request.method = method.toByteArray();
+    m_request.method = commonRequestText(method);
     const qsizetype q = indexOfByte(target, '?');
-    m_request.path = (q < 0 ? target : target.first(q)).toByteArray();
+    m_request.path = commonRequestText(q < 0 ? target : target.first(q));
     if (q >= 0)
         m_request.query = target.sliced(q + 1).toByteArray();
     if (m_peerText.isEmpty())
@@ -240,7 +240,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             }
         }
         QByteArray name = lowerCaseHeaderName(rawName);
-        const QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
+        const QByteArray value = commonRequestText(line.sliced(colon + 1).trimmed());
         if (name == "content-length") {
             // 1*DIGIT (RFC 9110 §8.6), no sign, no spaces: read by hand.
             bool ok = !value.isEmpty() && value.size() <= 18;

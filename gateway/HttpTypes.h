@@ -130,10 +130,66 @@ inline QByteArray lowerCaseHeaderName(QByteArrayView name)
     return lower;
 }
 
+// A request method, path or header value as a QByteArray: the ones nearly every request to the
+// gateway carries are literals (no allocation; compared exactly, case included), others a copy.
+inline QByteArray commonRequestText(QByteArrayView text)
+{
+#define PORTICO_KNOWN_TEXT(literal)                                                                \
+    if (text == QByteArrayView(literal))                                                           \
+        return QByteArrayLiteral(literal);
+    switch (text.size()) {
+    case 3:
+        PORTICO_KNOWN_TEXT("GET")
+        PORTICO_KNOWN_TEXT("*/*")
+        break;
+    case 4:
+        PORTICO_KNOWN_TEXT("POST")
+        PORTICO_KNOWN_TEXT("HEAD")
+        break;
+    case 5:
+        PORTICO_KNOWN_TEXT("close")
+        break;
+    case 7:
+        PORTICO_KNOWN_TEXT("OPTIONS")
+        PORTICO_KNOWN_TEXT("chunked")
+        break;
+    case 8:
+        PORTICO_KNOWN_TEXT("/healthz")
+        break;
+    case 10:
+        PORTICO_KNOWN_TEXT("/v1/models")
+        PORTICO_KNOWN_TEXT("keep-alive")
+        break;
+    case 16:
+        PORTICO_KNOWN_TEXT("application/json")
+        break;
+    case 17:
+        PORTICO_KNOWN_TEXT("text/event-stream")
+        break;
+    case 20:
+        PORTICO_KNOWN_TEXT("/v1/chat/completions")
+        break;
+    default:
+        break;
+    }
+#undef PORTICO_KNOWN_TEXT
+    return text.toByteArray();
+}
+
 // Header names are stored lower-cased; values as received (trimmed).
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 inline QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName)
+{
+    for (const auto &h : headers) {
+        if (h.first == lowerName)
+            return h.second;
+    }
+    return {};
+}
+
+// The same without a copy: a view into `headers`, valid while they are.
+inline QByteArrayView headerView(const HeaderList &headers, QByteArrayView lowerName)
 {
     for (const auto &h : headers) {
         if (h.first == lowerName)

@@ -85,13 +85,13 @@ bool sameBytes(QByteArrayView a, QByteArrayView b)
     return diff == 0;
 }
 
-QByteArray presentedCredential(const HttpRequest &request)
+QByteArrayView presentedCredential(const HttpRequest &request)
 {
-    const QByteArray authorization = request.header("authorization");
+    const QByteArrayView authorization = headerView(request.headers, "authorization");
     if (authorization.size() > 7 &&
         authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
         return authorization.sliced(7).trimmed();
-    return request.header("x-api-key");
+    return headerView(request.headers, "x-api-key");
 }
 
 std::optional<QString> check(const HttpRequest &request, const GatewayState &state, ApiError *error)
@@ -109,7 +109,7 @@ std::optional<QString> check(const HttpRequest &request, const GatewayState &sta
     }
     if (!state.checkCredential)
         return QString();
-    const QByteArray credential = presentedCredential(request);
+    const QByteArrayView credential = presentedCredential(request);
     if (!credential.isEmpty()) {
         CredentialMemo *const memo = request.credentialMemo;
         if (memo && state.serial != 0 && memo->stateSerial == state.serial &&
@@ -117,7 +117,7 @@ std::optional<QString> check(const HttpRequest &request, const GatewayState &sta
             return memo->name;
         if (auto name = state.checkCredential(credential)) {
             if (memo)
-                *memo = {state.serial, credential, *name};
+                *memo = {state.serial, credential.toByteArray(), *name};
             return name;
         }
     }
