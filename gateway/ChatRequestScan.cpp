@@ -84,6 +84,8 @@ bool isHexDigit(char c)
 // A string without escapes other than the two-character ones: `text` is its content as it is
 // in the bytes (valid UTF-8, no control character), and needs no decoding unless it holds a
 // backslash. A \u escape is left to the document path (it may hide a lone surrogate or U+0000).
+// In Check mode a \u escape with four hex digits is fine, and a control character (alone or
+// after a backslash) is one that LogRecord's line repairs.
 bool Scanner::string(QByteArrayView *text)
 {
     if (p >= end || *p != '"')
