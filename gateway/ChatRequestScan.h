@@ -29,12 +29,5 @@ struct Fields
 
 std::optional<Fields> scan(QByteArrayView raw);
 
-// Whether `json` is one JSON value that QJsonDocument reads once LogRecord writes it on one line:
-// strict JSON (RFC 8259: valid UTF-8, finite numbers, nesting to 1,000) except for what that
-// writing repairs, whitespace between tokens (dropped) and control characters in strings
-// (escaped); *needsRepair says whether there is any. An upstream's answer is relayed as it came,
-// so this is how the session log knows it can copy it into a line.
-bool readsAsJson(QByteArrayView json, bool *needsRepair);
-
 } // namespace ChatRequestScan
 } // namespace portico

@@ -1,6 +1,6 @@
 #include "LogRecord.h"
 
-#include "ChatRequestScan.h"
+#include "JsonScanner.h"
 
 #include <array>
 #include <charconv>
@@ -35,10 +35,10 @@ QJsonArray unreadableMessages(const QByteArray &raw)
     return {unreadableMessage(raw)};
 }
 
-bool readsAsJson(const QByteArray &raw)
+bool isReadableJson(const QByteArray &raw)
 {
     bool repair = false;
-    return ChatRequestScan::readsAsJson(raw, &repair);
+    return readsAsJson(raw, &repair);
 }
 
 void putString(QJsonObject &obj, QLatin1String key, const QString &value)
@@ -127,14 +127,14 @@ QJsonObject LogRecord::toJson() const
         obj.insert(QLatin1String("requestMessages"), requestMessages);
     } else if (!rawRequestMessages.isEmpty()) {
         obj.insert(QLatin1String("requestMessages"),
-                   readsAsJson(rawRequestMessages)
+                   isReadableJson(rawRequestMessages)
                        ? QJsonDocument::fromJson(rawRequestMessages).array()
                        : unreadableMessages(rawRequestMessages));
     }
     if (!response.isEmpty()) {
         obj.insert(QLatin1String("response"), response);
     } else if (!rawResponse.isEmpty()) {
-        obj.insert(QLatin1String("response"), readsAsJson(rawResponse)
+        obj.insert(QLatin1String("response"), isReadableJson(rawResponse)
                                                   ? QJsonDocument::fromJson(rawResponse).object()
                                                   : unreadableMessage(rawResponse));
     }
@@ -276,7 +276,7 @@ void LineWriter::string(const QString &text)
 // dropped (a pretty-printed request would otherwise split its record over several lines of the
 // file), and a control character inside a string (invalid JSON, from a careless upstream) is
 // written as a \u escape. Everything else is copied as it is: only for text that
-// ChatRequestScan::readsAsJson() accepts.
+// readsAsJson() accepts.
 void appendRaw(std::string &out, const QByteArray &json)
 {
     static const char hex[] = "0123456789abcdef";
@@ -360,7 +360,7 @@ struct RawPart
     bool setRaw(const QByteArray &json)
     {
         bool repair = false;
-        if (!ChatRequestScan::readsAsJson(json, &repair))
+        if (!readsAsJson(json, &repair))
             return false;
         if (!repair) {
             text = json;

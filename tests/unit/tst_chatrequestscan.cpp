@@ -3,6 +3,7 @@
 // fields, same document, same error. Each row says whether the byte path must answer itself.
 #include "ChatRequest.h"
 #include "ChatRequestScan.h"
+#include "JsonScanner.h"
 #include "JsonSplice.h"
 
 #include <QJsonArray>
@@ -241,7 +242,7 @@ void TestChatRequestScan::readsAsJsonAgreesWithDocument()
             return true; // QJsonDocument reads only an object or an array at the top
         ++compared;
         bool repair = false;
-        const bool ours = portico::ChatRequestScan::readsAsJson(json, &repair);
+        const bool ours = portico::readsAsJson(json, &repair);
         const bool document = documentReads(json);
         if (ours == document)
             return true;
@@ -273,7 +274,7 @@ void TestChatRequestScan::readsAsJsonAgreesWithDocument()
     bool repair = false;
     for (const int levels : {1000, 1001}) {
         const QByteArray nested = QByteArray(levels, '[') + QByteArray(levels, ']');
-        QCOMPARE(portico::ChatRequestScan::readsAsJson(nested, &repair), levels == 1000);
+        QCOMPARE(portico::readsAsJson(nested, &repair), levels == 1000);
     }
 }
 
@@ -300,7 +301,7 @@ void TestChatRequestScan::readsAsJsonRepairs()
     QFETCH(QByteArray, json);
     QFETCH(bool, repair);
     bool needsRepair = !repair;
-    QVERIFY(portico::ChatRequestScan::readsAsJson(json, &needsRepair));
+    QVERIFY(portico::readsAsJson(json, &needsRepair));
     QCOMPARE(needsRepair, repair);
 }
 
