@@ -80,6 +80,7 @@ QString textOf(const QJsonValue &content)
 
 void LogRecord::dropContent()
 {
+    readCompletion();
     requestMessages = QJsonArray();
     response = QJsonObject();
     rawRequestMessages.clear();
@@ -102,6 +103,11 @@ QString LogRecord::lastUserText() const
 
 QJsonObject LogRecord::toJson() const
 {
+    if (!rawCompletion.isEmpty()) {
+        LogRecord read = *this;
+        read.readCompletion();
+        return read.toJson();
+    }
     QJsonObject obj;
     obj.insert(QLatin1String("v"), FormatVersion);
     obj.insert(QLatin1String("time"), QJsonValue(time));
@@ -381,6 +387,11 @@ struct RawPart
 
 QByteArray LogRecord::toJsonLine(bool withContent) const
 {
+    if (!rawCompletion.isEmpty()) {
+        LogRecord read = *this;
+        read.readCompletion();
+        return read.toJsonLine(withContent);
+    }
     RawPart messages;
     RawPart answer;
     if (withContent) {
@@ -469,10 +480,7 @@ bool LogRecord::fromJson(const QJsonObject &json, LogRecord *out)
     r.error = json.value(QLatin1String("error")).toString();
     r.latencyMs = count(json, QLatin1String("latencyMs"));
     r.ttftMs = count(json, QLatin1String("ttftMs"));
-    const QJsonObject u = json.value(QLatin1String("usage")).toObject();
-    r.usage.promptTokens = count(u, QLatin1String("prompt_tokens"));
-    r.usage.completionTokens = count(u, QLatin1String("completion_tokens"));
-    r.usage.totalTokens = count(u, QLatin1String("total_tokens"));
+    r.usage = Usage::fromJson(json.value(QLatin1String("usage")).toObject());
     r.stream = json.value(QLatin1String("stream")).toBool();
     r.requestMessages = json.value(QLatin1String("requestMessages")).toArray();
     r.response = json.value(QLatin1String("response")).toObject();

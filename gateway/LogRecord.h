@@ -22,6 +22,8 @@ struct LogRecord
             return promptTokens >= 0 || completionTokens >= 0 || totalTokens >= 0;
         }
         bool operator==(const Usage &) const = default;
+        // From an OpenAI usage object: a count that is missing or not a number stays -1.
+        static Usage fromJson(const QJsonObject &usage);
     };
 
     qint64 time = 0; // ms since the epoch (UTC), when the request started
@@ -42,19 +44,28 @@ struct LogRecord
     // upstream's message): written as it is instead of serialising the values above.
     QByteArray rawRequestMessages;
     QByteArray rawResponse;
+    // A relayed non-streamed answer: the upstream's whole chat.completion, as it came. Its
+    // message (choices[0].message) and usage are read out of it by readCompletion(), which the
+    // SessionLog calls on its own thread, so that the request's thread only shares the bytes.
+    QByteArray rawCompletion;
     QJsonObject response; // the assembled assistant message (content, reasoning_content,
                           // tool_calls), only if content is kept
 
     bool hasContent() const
     {
         return !requestMessages.isEmpty() || !response.isEmpty() || !rawRequestMessages.isEmpty() ||
-               !rawResponse.isEmpty();
+               !rawResponse.isEmpty() || !rawCompletion.isEmpty();
     }
+    // Sets rawResponse (or response) and usage from rawCompletion, and clears it; nothing if it
+    // is empty. A completion without a usable message gives no response (a usage it holds counts).
+    void readCompletion();
+    // Reads the completion first (its usage stays), then clears every content field.
     void dropContent();
 
     // The text of the last "user" message (string content, or its text parts joined by spaces).
     QString lastUserText() const;
 
+    // Both read an unread rawCompletion as readCompletion() would (on a copy).
     QJsonObject toJson() const;
     // Compact JSON and a final '\n': one line of the log.
     // The same object as toJson(), compact, with a final '\n': written by hand (this runs for

@@ -27,7 +27,8 @@ public:
                          const QString &message, const QString &peer) override;
 
     // The record for a finished request: metadata, the request's messages and the assembled
-    // assistant message (content, reasoning, tool calls), usage from the chunks or completion.
+    // assistant message (content, reasoning, tool calls) with usage from the chunks, or the
+    // relayed completion for LogRecord::readCompletion() to read.
     static LogRecord toRecord(const RequestSummary &summary);
 
 private:

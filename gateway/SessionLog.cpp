@@ -201,7 +201,7 @@ void SessionLog::writeLines(SessionLogWriter &writer, QDate day, QList<QByteArra
     lines.clear();
 }
 
-bool SessionLog::writeBatch(SessionLogWriter &writer, const QList<LogRecord> &batch,
+bool SessionLog::writeBatch(SessionLogWriter &writer, QList<LogRecord> &batch,
                             const Redactor &redactor)
 {
     bool rolledOver = false;
@@ -209,7 +209,8 @@ bool SessionLog::writeBatch(SessionLogWriter &writer, const QList<LogRecord> &ba
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<QByteArray> lines;
     QDate linesDay;
-    for (const LogRecord &record : batch) {
+    for (LogRecord &record : batch) {
+        record.readCompletion(); // a relayed answer's message and usage, read here off its text
         const QDate day = dayFor(record.time, now);
         if (!lines.isEmpty() && day != linesDay)
             writeLines(writer, linesDay, lines);

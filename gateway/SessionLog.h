@@ -89,8 +89,7 @@ signals:
 private:
     void run();
     // Writes a batch; true if it moved on to a new day.
-    bool writeBatch(SessionLogWriter &writer, const QList<LogRecord> &batch,
-                    const Redactor &redactor);
+    bool writeBatch(SessionLogWriter &writer, QList<LogRecord> &batch, const Redactor &redactor);
     void writeLines(SessionLogWriter &writer, QDate day, QList<QByteArray> &lines);
     QDate dayFor(qint64 timeMs, qint64 nowMs) const;
 

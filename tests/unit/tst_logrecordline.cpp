@@ -19,6 +19,8 @@ private slots:
     void rawContentIsWrittenOnOneLine();
     void unreadableAnswerKeptAsText_data();
     void unreadableAnswerKeptAsText();
+    void completionReadOffItsText_data();
+    void completionReadOffItsText();
 };
 
 void TestLogRecordLine::matchesQJsonDocument_data()
@@ -155,6 +157,83 @@ void TestLogRecordLine::unreadableAnswerKeptAsText()
     // And an answer that reads is copied as it came, not kept as text.
     r.rawResponse = R"({"content":"caf\u00e9","n":123456789012345678901234567890123456789})";
     QVERIFY(r.toJsonLine().contains(QByteArray("\"response\":" + r.rawResponse + ',')));
+}
+
+void TestLogRecordLine::completionReadOffItsText_data()
+{
+    // A relayed answer reaches the log as the upstream's whole completion; its message and usage
+    // are read out of the text on the log's thread.
+    QTest::addColumn<QByteArray>("completion");
+    QTest::addColumn<QByteArray>("message"); // the raw message the line carries, or empty
+    QTest::addColumn<QString>("content");    // the response's content once read back
+    QTest::addColumn<qint64>("prompt");
+    QTest::addColumn<qint64>("completionTokens");
+    QTest::addColumn<qint64>("total");
+    QTest::newRow("relayed")
+        << QByteArray(R"({"id":"c-1","object":"chat.completion","choices":[{"index":0,)"
+                      R"("message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],)"
+                      R"("usage":{"prompt_tokens":8,"completion_tokens":2,"total_tokens":10}})")
+        << QByteArray(R"({"role":"assistant","content":"Hi"})") << QStringLiteral("Hi") << qint64(8)
+        << qint64(2) << qint64(10);
+    QTest::newRow("usage first, spaced, integral doubles")
+        << QByteArray(R"({ "usage" : {"total_tokens": 1e3, "prompt_tokens":12.0},)"
+                      R"( "choices" : [ { "message" : {"content":"a\"b"} } ] })")
+        << QByteArray(R"({"content":"a\"b"})") << QStringLiteral("a\"b") << qint64(12) << qint64(-1)
+        << qint64(1000);
+    QTest::newRow("no usage") << QByteArray(R"({"choices":[{"message":{"content":"x"}}]})")
+                              << QByteArray(R"({"content":"x"})") << QStringLiteral("x")
+                              << qint64(-1) << qint64(-1) << qint64(-1);
+    QTest::newRow("a key like usage inside a string")
+        << QByteArray(R"({"id":"\"usage\":{\"total_tokens\":5}","choices":[{"message":)"
+                      R"({"content":"y"}}],"usage":{"total_tokens":7}})")
+        << QByteArray(R"({"content":"y"})") << QStringLiteral("y") << qint64(-1) << qint64(-1)
+        << qint64(7);
+    QTest::newRow("message not an object: no response, usage kept")
+        << QByteArray(R"({"choices":[{"message":"x"}],"usage":{"prompt_tokens":3}})")
+        << QByteArray() << QString() << qint64(3) << qint64(-1) << qint64(-1);
+    QTest::newRow("no choices") << QByteArray(R"({"error":{"message":"x"}})") << QByteArray()
+                                << QString() << qint64(-1) << qint64(-1) << qint64(-1);
+    QTest::newRow("not JSON") << QByteArray("Hello") << QByteArray() << QString() << qint64(-1)
+                              << qint64(-1) << qint64(-1);
+}
+
+void TestLogRecordLine::completionReadOffItsText()
+{
+    QFETCH(QByteArray, completion);
+    QFETCH(QByteArray, message);
+    QFETCH(QString, content);
+    QFETCH(qint64, prompt);
+    QFETCH(qint64, completionTokens);
+    QFETCH(qint64, total);
+    LogRecord unread;
+    unread.time = 1;
+    unread.status = 200;
+    unread.rawCompletion = completion;
+    QVERIFY(unread.hasContent());
+    const LogRecord::Usage usage{prompt, completionTokens, total};
+
+    // The line and the object of a record not read yet say what they say once it is read.
+    LogRecord read = unread;
+    read.readCompletion();
+    QVERIFY(read.rawCompletion.isEmpty());
+    QCOMPARE(read.rawResponse, message);
+    QCOMPARE(read.usage, usage);
+    QCOMPARE(unread.toJsonLine(), read.toJsonLine());
+    QCOMPARE(unread.toJson(), read.toJson());
+    QCOMPARE(QJsonDocument::fromJson(read.toJsonLine()).object(), read.toJson());
+    LogRecord back;
+    QVERIFY(LogRecord::fromJsonLine(read.toJsonLine().chopped(1), &back));
+    QCOMPARE(back.response.value(QStringLiteral("content")).toString(), content);
+    QCOMPARE(back.usage, usage);
+    read.readCompletion(); // a second time: nothing to read
+    QCOMPARE(read.rawResponse, message);
+
+    // Without content, the usage stays.
+    LogRecord bare = unread;
+    bare.dropContent();
+    QVERIFY(!bare.hasContent());
+    QCOMPARE(bare.usage, usage);
+    QVERIFY(!bare.toJsonLine().contains("\"response\""));
 }
 
 QTEST_GUILESS_MAIN(TestLogRecordLine)

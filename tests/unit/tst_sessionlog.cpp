@@ -463,6 +463,28 @@ void TestSessionLog::keepContentFalseDropsContent()
     QVERIFY(!lines.at(0).contains("Question meta-only"));
     QVERIFY(!lines.at(0).contains("Answer meta-only"));
     QVERIFY(lines.at(1).contains("Answer full"));
+
+    // A relayed answer arrives as the upstream's completion: read on the log's thread, its
+    // usage kept either way, its message only with content.
+    const QByteArray completion =
+        R"({"choices":[{"message":{"role":"assistant","content":"Relayed secret"}}],)"
+        R"("usage":{"prompt_tokens":4,"completion_tokens":5,"total_tokens":9}})";
+    for (const bool keep : {false, true}) {
+        LogRecord relayed = makeRecord(keep ? QStringLiteral("relayed") : QStringLiteral("bare"));
+        relayed.response = QJsonObject();
+        relayed.usage = LogRecord::Usage();
+        relayed.rawCompletion = completion;
+        log.setKeepContent(keep);
+        log.append(relayed);
+        QVERIFY(log.waitForWritten());
+    }
+    const QList<LogRecord> all = readRecords(dir.path());
+    QCOMPARE(all.size(), 4);
+    for (const LogRecord &r : {all.at(2), all.at(3)})
+        QCOMPARE(r.usage, (LogRecord::Usage{4, 5, 9}));
+    QVERIFY(all.at(2).response.isEmpty());
+    QCOMPARE(all.at(3).response.value(QStringLiteral("content")).toString(),
+             QStringLiteral("Relayed secret"));
 }
 
 void TestSessionLog::tornLineIsSetAside_data()
