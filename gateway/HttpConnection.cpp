@@ -7,8 +7,6 @@
 
 #include <QTimerEvent>
 
-#include <cstring>
-
 namespace portico {
 
 namespace {
@@ -121,9 +119,7 @@ void HttpConnection::processBuffer()
             m_headerTimerArmed = false;
         }
         if (m_state == State::Head) {
-            const auto *found = static_cast<const char *>(
-                ::memmem(m_buffer.constData(), size_t(m_buffer.size()), "\r\n\r\n", 4));
-            const qsizetype end = found ? found - m_buffer.constData() : -1;
+            const qsizetype end = indexOfHeadEnd(m_buffer);
             if (end < 0) {
                 if (m_buffer.size() > m_limits.maxHeaderBytes)
                     reject(431, "The request head is larger than the limit.");
@@ -162,7 +158,7 @@ void HttpConnection::processBuffer()
 bool HttpConnection::parseHead(qsizetype headEnd)
 {
     const QByteArrayView head(m_buffer.constData(), headEnd);
-    const qsizetype lineEnd = head.indexOf("\r\n");
+    const qsizetype lineEnd = indexOfCrlf(head);
     const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
     const qsizetype sp1 = indexOfByte(requestLine, ' ');
     const qsizetype sp2 = requestLine.lastIndexOf(' ');
@@ -210,21 +206,9 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     while (pos < head.size()) {
         // The head ends with CRLF CRLF, so every line but the last one found here ends in CRLF;
         // a bare LF inside a line is not a line end.
-        qsizetype eol = pos;
-        for (;;) {
-            const auto *lf = static_cast<const char *>(
-                std::memchr(head.data() + eol, '\n', size_t(head.size() - eol)));
-            if (!lf) {
-                eol = head.size();
-                break;
-            }
-            eol = lf - head.data();
-            if (eol > pos && head[eol - 1] == '\r') {
-                --eol;
-                break;
-            }
-            ++eol;
-        }
+        qsizetype eol = indexOfCrlf(head, pos);
+        if (eol < 0)
+            eol = head.size();
         const QByteArrayView line = head.sliced(pos, eol - pos);
         pos = eol + 2;
         const qsizetype colon = indexOfByte(line, ':');
@@ -241,7 +225,11 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         }
         QByteArray name = lowerCaseHeaderName(rawName);
         const QByteArray value = commonRequestText(line.sliced(colon + 1).trimmed());
-        if (name == "content-length") {
+        // The size first: most names are ruled out without a comparison.
+        const auto is = [&name](QByteArrayView known) {
+            return name.size() == known.size() && name == known;
+        };
+        if (is("content-length")) {
             // 1*DIGIT (RFC 9110 §8.6), no sign, no spaces: read by hand.
             bool ok = !value.isEmpty() && value.size() <= 18;
             qint64 n = 0;
@@ -255,15 +243,15 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             }
             haveLength = true;
             length = n;
-        } else if (name == "transfer-encoding") {
+        } else if (is("transfer-encoding")) {
             if (value.compare("chunked", Qt::CaseInsensitive) != 0) {
                 reject(501, "Only the chunked transfer coding is supported.");
                 return false;
             }
             chunked = true;
-        } else if (name == "connection") {
+        } else if (is("connection")) {
             connectionHeader = value;
-        } else if (name == "expect") {
+        } else if (is("expect")) {
             expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
         m_request.headers.append({std::move(name), value});

@@ -17,6 +17,7 @@ private slots:
     void commonRequestText_data();
     void commonRequestText();
     void headerView();
+    void lineAndHeadEnds();
 };
 
 void TestHttpTypes::lowerCaseHeaderNames_data()
@@ -83,6 +84,34 @@ void TestHttpTypes::headerView()
     QVERIFY(portico::headerView(headers, "x-api-key").isNull());
     QCOMPARE(portico::headerView(headers, "authorization").data(),
              headers.at(1).second.constData()); // a view, not a copy
+}
+
+void TestHttpTypes::lineAndHeadEnds()
+{
+    // Every text of up to eight bytes from '\r', '\n' and 'a' (9,841 of them), from every
+    // start: the same answers as the search for the literal.
+    const char alphabet[] = {'\r', '\n', 'a'};
+    int texts = 0;
+    for (int length = 0; length <= 8; ++length) {
+        int combinations = 1;
+        for (int i = 0; i < length; ++i)
+            combinations *= 3;
+        for (int c = 0; c < combinations; ++c, ++texts) {
+            QByteArray text(length, Qt::Uninitialized);
+            for (int i = 0, k = c; i < length; ++i, k /= 3)
+                text[i] = alphabet[k % 3];
+            const QByteArrayView view(text);
+            QCOMPARE(portico::indexOfHeadEnd(view), view.indexOf("\r\n\r\n"));
+            for (qsizetype from = 0; from <= length; ++from)
+                QCOMPARE(portico::indexOfCrlf(view, from), view.indexOf("\r\n", from));
+        }
+    }
+    QCOMPARE(texts, 9841);
+    // Past a long line, as in a real head.
+    const QByteArray head =
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + QByteArray(300, 'v') + "\n\r\r\n\r\nbody\r\n\r\n";
+    QCOMPARE(portico::indexOfHeadEnd(head), head.indexOf("\r\n\r\n"));
+    QCOMPARE(portico::indexOfCrlf(head, 20), head.indexOf("\r\n", 20));
 }
 
 QTEST_GUILESS_MAIN(TestHttpTypes)
