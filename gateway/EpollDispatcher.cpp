@@ -1,8 +1,11 @@
 #include "EpollDispatcher.h"
 
+#include <QMetaMethod>
+
 #include "DirectSocketNotifier.h"
 
 #include <QCoreApplication>
+#include <QMetaMethod>
 #include <QSocketNotifier>
 #include <QTimerEvent>
 #include <QtDebug>
@@ -62,6 +65,26 @@ EpollDispatcher::~EpollDispatcher()
         close(m_epoll);
 }
 
+void EpollDispatcher::connectNotify(const QMetaMethod &)
+{
+    updateLoopSignalReceivers();
+}
+
+void EpollDispatcher::disconnectNotify(const QMetaMethod &)
+{
+    updateLoopSignalReceivers();
+}
+
+// Qt calls the two above after the connection was made or removed (and with an invalid method
+// when a receiver's connections went all at once): asking again covers every case.
+void EpollDispatcher::updateLoopSignalReceivers()
+{
+    m_loopSignalsConnected.store(
+        isSignalConnected(QMetaMethod::fromSignal(&QAbstractEventDispatcher::awake)) ||
+            isSignalConnected(QMetaMethod::fromSignal(&QAbstractEventDispatcher::aboutToBlock)),
+        std::memory_order_relaxed);
+}
+
 bool EpollDispatcher::wanted()
 {
     return qEnvironmentVariable("PORTICO_EVENT_DISPATCHER") != QLatin1String("qt");
@@ -72,7 +95,9 @@ bool EpollDispatcher::wanted()
 bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.store(false, std::memory_order_relaxed);
-    emit awake();
+    const bool emitLoopSignals = m_loopSignalsConnected.load(std::memory_order_relaxed);
+    if (emitLoopSignals)
+        emit awake();
     if (m_passHook)
         m_passHook();
     QCoreApplication::sendPostedEvents();
@@ -82,7 +107,8 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     const bool canWait =
         (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
     if (canWait) {
-        emit aboutToBlock();
+        if (emitLoopSignals)
+            emit aboutToBlock();
         if (m_passHook)
             m_passHook();
     }

@@ -58,6 +58,16 @@ public:
     // (DeferredDelete's reaper: four emissions per request otherwise).
     void setPassHook(void (*hook)()) { m_passHook = hook; }
 
+protected:
+    // Note whether anything is connected to awake() or aboutToBlock(): with nothing (a worker
+    // thread), the loop does not emit them (an emission nobody receives still costs a call into
+    // QMetaObject).
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
+
+private:
+    void updateLoopSignalReceivers();
+
 private:
     struct Watch
     {
@@ -95,6 +105,7 @@ private:
     void drainWakeUp();
 
     void (*m_passHook)() = nullptr;
+    std::atomic<bool> m_loopSignalsConnected{false};
     int m_epoll = -1;
     int m_wake = -1;
     std::atomic<bool> m_wakePending{false};

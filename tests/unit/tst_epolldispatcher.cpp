@@ -410,6 +410,63 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(doomed.isNull(), 1000);
     }
 
+    void loopSignalsOnlyWhileConnected()
+    {
+        // The loop emits awake() and aboutToBlock() only while something is connected to one of
+        // them, whichever way the connections go.
+        std::atomic<int> late{0}, blocks{0};
+        Worker w;
+        // Without the Worker's own counter of passes.
+        QVERIFY(QObject::disconnect(w.dispatcher(), &QAbstractEventDispatcher::awake,
+                                    w.dispatcher(), nullptr));
+        QObject *listener = w.run([&] {
+            auto *d = QAbstractEventDispatcher::instance();
+            auto *receiver = new QObject;
+            QObject::connect(
+                d, &QAbstractEventDispatcher::awake, receiver, [&] { ++late; },
+                Qt::DirectConnection);
+            QObject::connect(
+                d, &QAbstractEventDispatcher::aboutToBlock, receiver, [&] { ++blocks; },
+                Qt::DirectConnection);
+            return receiver;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(blocks >= 1, 1000);
+        int before = late;
+        w.dispatcher()->wakeUp();
+        QTRY_VERIFY_WITH_TIMEOUT(late > before, 1000);
+
+        // Disconnected by name: awake() still has a receiver, aboutToBlock() none.
+        w.run([&] {
+            QObject::disconnect(QAbstractEventDispatcher::instance(),
+                                &QAbstractEventDispatcher::aboutToBlock, listener, nullptr);
+        });
+        const int blocksThen = blocks;
+        before = late;
+        w.dispatcher()->wakeUp();
+        QTRY_VERIFY_WITH_TIMEOUT(late > before, 1000);
+        QCOMPARE(blocks.load(), blocksThen);
+
+        // The receiver destroyed (its connections go all at once): nothing is emitted, and the
+        // loop still runs calls.
+        w.run([&] { delete listener; });
+        before = late;
+        for (int i = 0; i < 3; ++i) {
+            w.dispatcher()->wakeUp();
+            QCOMPARE(w.run([] { return 1; }), 1);
+        }
+        QCOMPARE(late.load(), before);
+        QCOMPARE(blocks.load(), blocksThen);
+
+        // Connected again: emitted again.
+        w.run([&] {
+            QObject::connect(
+                QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock,
+                QAbstractEventDispatcher::instance(), [&] { ++blocks; }, Qt::DirectConnection);
+        });
+        w.dispatcher()->wakeUp();
+        QTRY_VERIFY_WITH_TIMEOUT(blocks > blocksThen, 1000);
+    }
+
     void excludeSocketNotifiers_data()
     {
         QTest::addColumn<bool>("regularFile");
