@@ -81,7 +81,8 @@ QString agentFromModel(const QString &model)
                                          QStringLiteral("portico/"), QStringLiteral("openclaw:"),
                                          QStringLiteral("openclaw/")};
     for (const QString &prefix : prefixes) {
-        if (model.startsWith(prefix))
+        // The first letter rules out most models ("gpt-4o", "llama3") before a comparison.
+        if (!model.isEmpty() && model.front() == prefix.front() && model.startsWith(prefix))
             return model.mid(prefix.size());
     }
     return {};

@@ -62,8 +62,11 @@ bool isJsonContentType(QByteArrayView value)
 {
     const qsizetype semicolon = value.indexOf(';');
     const QByteArrayView type = (semicolon < 0 ? value : value.first(semicolon)).trimmed();
+    // The bytes as they are first: nearly every client writes it in lower case, and qstrnicmp()
+    // costs ten times a memcmp().
     const auto is = [](QByteArrayView text, QByteArrayView lower) {
-        return text.compare(lower, Qt::CaseInsensitive) == 0;
+        return text.size() == lower.size() &&
+               (text == lower || text.compare(lower, Qt::CaseInsensitive) == 0);
     };
     return is(type, "application/json") ||
            (type.size() >= 17 && is(type.first(12), "application/") && is(type.last(5), "+json"));

@@ -55,6 +55,8 @@ void TestGatewayHttp::wrongContentType()
     // empty object then fails validation: 400); anything else is 415.
     const std::pair<QByteArray, int> cases[] = {{"text/plain", 415},
                                                 {"application/jsonx", 415},
+                                                {"application/jsom", 415},
+                                                {"APPLICATION/JSON", 400},
                                                 {"application/+json", 400},
                                                 {" Application/JSON ; charset=utf-8", 400},
                                                 {"application/vnd.x+JSON", 400},
