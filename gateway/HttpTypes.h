@@ -55,14 +55,10 @@ inline qsizetype indexOfCrlf(QByteArrayView text, qsizetype from = 0)
 // Where the CRLF CRLF that ends a request head starts, or -1 (memmem() costs as much as above).
 inline qsizetype indexOfHeadEnd(QByteArrayView text)
 {
-    for (qsizetype at = 0; at < text.size();) {
-        const qsizetype lf = indexOfByte(text.sliced(at), '\n');
-        if (lf < 0)
-            return -1;
-        at += lf;
-        if (at >= 3 && text[at - 1] == '\r' && text[at - 2] == '\n' && text[at - 3] == '\r')
-            return at - 3;
-        ++at;
+    // A CRLF is never followed by another that starts one byte later.
+    for (qsizetype at = indexOfCrlf(text); at >= 0; at = indexOfCrlf(text, at + 2)) {
+        if (at + 3 < text.size() && text[at + 2] == '\r' && text[at + 3] == '\n')
+            return at;
     }
     return -1;
 }
