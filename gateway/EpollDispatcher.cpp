@@ -1,7 +1,5 @@
 #include "EpollDispatcher.h"
 
-#include <QMetaMethod>
-
 #include "DirectSocketNotifier.h"
 
 #include <QCoreApplication>
@@ -67,17 +65,17 @@ EpollDispatcher::~EpollDispatcher()
 
 void EpollDispatcher::connectNotify(const QMetaMethod &)
 {
-    updateLoopSignalReceivers();
+    updateLoopSignalsConnected();
 }
 
 void EpollDispatcher::disconnectNotify(const QMetaMethod &)
 {
-    updateLoopSignalReceivers();
+    updateLoopSignalsConnected();
 }
 
 // Qt calls the two above after the connection was made or removed (and with an invalid method
 // when a receiver's connections went all at once): asking again covers every case.
-void EpollDispatcher::updateLoopSignalReceivers()
+void EpollDispatcher::updateLoopSignalsConnected()
 {
     m_loopSignalsConnected.store(
         isSignalConnected(QMetaMethod::fromSignal(&QAbstractEventDispatcher::awake)) ||

@@ -66,7 +66,7 @@ protected:
     void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
-    void updateLoopSignalReceivers();
+    void updateLoopSignalsConnected();
 
 private:
     struct Watch
