@@ -214,7 +214,12 @@ qint64 TcpStream::readInto(QByteArray &buffer)
     for (;;) {
         const ssize_t n = ::read(m_fd, t_scratch, ScratchSize);
         if (n > 0) {
-            buffer.append(t_scratch, n);
+            // Into an empty buffer as an array of its own size: append() takes Qt's growth path
+            // (twice the instructions), and most reads arrive at an empty buffer.
+            if (buffer.isEmpty() && buffer.capacity() < n)
+                buffer = QByteArray(t_scratch, n);
+            else
+                buffer.append(t_scratch, n);
             total += n;
             if (n < ScratchSize)
                 return total;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "HeaderBlock.h"
 #include "HttpTypes.h"
 
 #include <QObject>
@@ -50,8 +51,10 @@ public:
     ~UpstreamReply() override;
 
     int status() const { return m_status; }
-    const HeaderList &headers() const { return m_headers; }
-    QByteArray header(QByteArrayView lowerName) const { return headerValue(m_headers, lowerName); }
+    // Names lower-cased, values trimmed, in the order received (built on each call).
+    HeaderList headers() const { return m_headers.toList(); }
+    // The first header named `lowerName` (lower case: letters, digits, '-'), trimmed.
+    QByteArray header(QByteArrayView lowerName) const { return m_headers.value(lowerName); }
     bool isFinished() const { return m_done; }
 
     // Closes the upstream connection at once (it never goes back to the pool).
@@ -117,7 +120,7 @@ private:
     Listener *m_listener = nullptr;
 
     int m_status = 0;
-    HeaderList m_headers;
+    HeaderBlock m_headers;
     bool m_done = false;
     UpstreamConnection *m_connection = nullptr;
 };

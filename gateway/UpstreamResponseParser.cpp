@@ -39,6 +39,8 @@ void appendBody(const QByteArray &data, const char *p, qint64 n, QByteArray &bod
 {
     if (body.isEmpty() && p == data.constData() && n == data.size())
         body = data; // the whole read is body: share it
+    else if (body.isEmpty())
+        body = QByteArray(p, n); // not append(): Qt's growth path costs twice as much
     else
         body.append(p, n);
 }
@@ -227,10 +229,10 @@ UpstreamResponseParser::Result UpstreamResponseParser::parseHeaderLine(QByteArra
         if (!isHttpTokenChar(c))
             return fail(QStringLiteral("malformed header name \"%1\"").arg(excerpt(rawName)));
     }
-    QByteArray name = lowerCaseHeaderName(rawName);
     const QByteArrayView value = line.sliced(colon + 1).trimmed();
 
-    if (name == "content-length") {
+    // Only the framing headers are read here; the rest are kept as they came (HeaderBlock).
+    if (isHeaderNameIgnoringCase(rawName, "content-length")) {
         qint64 length = 0;
         bool valid = !value.isEmpty() && value.size() <= 18;
         for (const char c : value) {
@@ -240,21 +242,19 @@ UpstreamResponseParser::Result UpstreamResponseParser::parseHeaderLine(QByteArra
         if (!valid || (m_contentLength >= 0 && m_contentLength != length))
             return fail(QStringLiteral("invalid Content-Length \"%1\"").arg(excerpt(value)));
         m_contentLength = length;
-    } else if (name == "transfer-encoding") {
+    } else if (isHeaderNameIgnoringCase(rawName, "transfer-encoding")) {
         m_hasTransferEncoding = true;
         forEachListElement(value, [this](QByteArrayView coding) {
             if (!coding.isEmpty())
                 m_chunked = equalsIgnoringCase(coding, "chunked"); // only the last one counts
         });
-    } else if (name == "connection") {
+    } else if (isHeaderNameIgnoringCase(rawName, "connection")) {
         forEachListElement(value, [this](QByteArrayView option) {
             m_closeToken = m_closeToken || equalsIgnoringCase(option, "close");
             m_keepAliveToken = m_keepAliveToken || equalsIgnoringCase(option, "keep-alive");
         });
     }
-    if (m_headers.isEmpty())
-        m_headers.reserve(16); // one allocation for the headers of nearly every response
-    m_headers.append({std::move(name), QByteArray(value.data(), value.size())});
+    m_headers.appendLine(line);
     return Result::NeedMore;
 }
 

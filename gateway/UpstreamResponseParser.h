@@ -1,5 +1,6 @@
 #pragma once
 
+#include "HeaderBlock.h"
 #include "HttpTypes.h"
 
 #include <QByteArray>
@@ -7,8 +8,8 @@
 
 namespace portico {
 
-// An incremental HTTP/1.x response parser: status line, headers (names lower-cased, values
-// trimmed, block capped at 64 KiB), then a body framed by Content-Length, by chunked
+// An incremental HTTP/1.x response parser: status line, headers (checked, kept as received and
+// read on demand; block capped at 64 KiB), then a body framed by Content-Length, by chunked
 // transfer-encoding (de-framed, trailers dropped) or by the end of the connection. Interim 1xx
 // responses are skipped; HEAD, 204 and 304 responses have no body.
 class UpstreamResponseParser
@@ -31,7 +32,7 @@ public:
     bool headersComplete() const { return m_headersComplete; }
     bool isComplete() const { return m_state == State::Done; }
     int status() const { return m_status; }
-    HeaderList takeHeaders() { return std::move(m_headers); }
+    HeaderBlock takeHeaders() { return std::move(m_headers); }
     // The connection may carry another request after this (complete) response.
     bool keepAlive() const;
     bool hasExtraData() const { return m_extraData; }
@@ -74,7 +75,7 @@ private:
     qint64 m_contentLength = -1;
     qint64 m_remaining = 0;
     qsizetype m_headBytes = 0;
-    HeaderList m_headers;
+    HeaderBlock m_headers;
     QByteArray m_line; // a line split across reads
     QString m_error;
 };

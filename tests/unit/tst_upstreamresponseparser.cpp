@@ -13,6 +13,7 @@ struct Outcome
     int status = 0;
     QByteArray body;
     bool keepAlive = false;
+    HeaderBlock block;
     HeaderList headers;
 };
 
@@ -28,7 +29,8 @@ Outcome parse(const QByteArray &input, qsizetype step, bool head = false, bool e
         out.result = parser.feed(input.mid(i, size), out.body);
         if (parser.headersComplete() && out.status == 0) {
             out.status = parser.status();
-            out.headers = parser.takeHeaders();
+            out.block = parser.takeHeaders();
+            out.headers = out.block.toList();
         }
     }
     if (eof && out.result == Result::NeedMore)
@@ -48,6 +50,7 @@ private slots:
     void sharesWholeBodyReads();
     void extraDataPreventsReuse();
     void headerNamesLowerCased();
+    void headersReadOnDemand();
 };
 
 void TestUpstreamResponseParser::parses_data()
@@ -217,6 +220,43 @@ void TestUpstreamResponseParser::headerNamesLowerCased()
         QCOMPARE(out.headers[i].second, "v" + QByteArray::number(i));
     }
     QCOMPARE(out.headers.last().first, QByteArray("content-length"));
+}
+
+void TestUpstreamResponseParser::headersReadOnDemand()
+{
+    // The headers are kept as received and read when asked: the first of a name, in any case,
+    // trimmed; an empty value is empty, a missing one null; an interim response's are gone.
+    const QByteArray input = "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+                             "HTTP/1.1 429 Too Many Requests\r\n"
+                             "Retry-After: \t 7 \r\n"
+                             "X-A: first\r\n"
+                             "x-a: second\r\n"
+                             "X-Empty:\r\n"
+                             "LOCATION:/x\r\n"
+                             "X-Retry-After: 9\r\n"
+                             "Content-Length: 0\r\n\r\n";
+    for (const qsizetype step : {qsizetype(0), qsizetype(1), qsizetype(5)}) {
+        const Outcome out = parse(input, step);
+        QCOMPARE(int(out.result), int(Result::Complete));
+        QCOMPARE(out.status, 429);
+        const HeaderBlock &h = out.block;
+        QCOMPARE(h.value("retry-after"), QByteArray("7"));
+        QCOMPARE(h.value("x-retry-after"), QByteArray("9"));
+        QCOMPARE(h.value("x-a"), QByteArray("first"));
+        QCOMPARE(h.value("location"), QByteArray("/x"));
+        QCOMPARE(h.value("content-length"), QByteArray("0"));
+        QVERIFY(h.contains("x-empty"));
+        QVERIFY(h.value("x-empty").isEmpty());
+        QVERIFY(!h.value("x-empty").isNull());
+        QVERIFY(!h.contains("x-interim"));
+        QVERIFY(h.value("x-interim").isNull());
+        QVERIFY(!h.contains("retry"));
+        QVERIFY(h.value("retry-afte").isNull());
+        const HeaderList expected = {
+            {"retry-after", "7"}, {"x-a", "first"},       {"x-a", "second"},      {"x-empty", ""},
+            {"location", "/x"},   {"x-retry-after", "9"}, {"content-length", "0"}};
+        QCOMPARE(out.headers, expected);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestUpstreamResponseParser)
