@@ -19,6 +19,7 @@ struct Reaper
 {
     bool installed = false;
     std::vector<QPointer<QObject>> queue;
+    std::vector<std::pair<void *, void (*)(void *)>> plain; // deleteSoon(void *, deleter)
     std::vector<void (*)()> calls;
 };
 
@@ -27,6 +28,21 @@ thread_local Reaper t_reaper;
 // Objects queued beyond this many go through deleteLater(): a loop that never wakes must not
 // collect them forever.
 constexpr size_t MaxQueued = 4096;
+
+// Takes a plain object through deleteLater() where the reaper does not run.
+class PlainHolder : public QObject
+{
+public:
+    PlainHolder(void *object, void (*deleter)(void *))
+        : m_object(object)
+        , m_deleter(deleter)
+    {}
+    ~PlainHolder() override { m_deleter(m_object); }
+
+private:
+    void *m_object;
+    void (*m_deleter)(void *);
+};
 
 } // namespace
 
@@ -63,6 +79,16 @@ void flush()
             t_reaper.calls.swap(calls); // keep the capacity
         }
     }
+    if (!t_reaper.plain.empty()) {
+        std::vector<std::pair<void *, void (*)(void *)>> batch;
+        batch.swap(t_reaper.plain);
+        for (const auto &[object, deleter] : batch)
+            deleter(object);
+        if (t_reaper.plain.empty()) {
+            batch.clear();
+            t_reaper.plain.swap(batch);
+        }
+    }
     if (t_reaper.queue.empty())
         return;
     // Deleting may queue more (children's destructors): take the batch first.
@@ -85,6 +111,19 @@ void deleteSoon(QObject *object)
         return;
     }
     t_reaper.queue.emplace_back(object);
+}
+
+void deleteSoon(void *object, void (*deleter)(void *))
+{
+    if (!object)
+        return;
+    if (!t_reaper.installed || t_reaper.plain.size() >= MaxQueued) {
+        // deleteLater() of a holder, not a queued call: a posted call would run in any
+        // sendPostedEvents() of a handler, deleteLater()'s event only where it is safe.
+        (new PlainHolder(object, deleter))->deleteLater();
+        return;
+    }
+    t_reaper.plain.emplace_back(object, deleter);
 }
 
 bool runSoon(void (*fn)())

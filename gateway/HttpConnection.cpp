@@ -396,7 +396,7 @@ void HttpConnection::onDisconnected()
         m_responder = nullptr;
         responder->detach();
         responder->notifyClientGone();
-        responder->deleteLater();
+        DeferredDelete::deleteSoon(responder);
     }
     emit closed();
     deleteLater();

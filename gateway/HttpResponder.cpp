@@ -67,11 +67,9 @@ const char *httpReasonPhrase(int status)
     }
 }
 
-// No QObject parent: the connection deletes its current responder, DeferredDelete the finished
-// ones.
+// The connection deletes its current responder, DeferredDelete the finished ones.
 HttpResponder::HttpResponder(HttpConnection *connection, bool head, bool keepAlive)
-    : QObject(nullptr)
-    , m_connection(connection)
+    : m_connection(connection)
     , m_head(head)
     , m_keepAlive(keepAlive)
 {}
@@ -206,7 +204,6 @@ void HttpResponder::notifyClientGone()
 {
     if (m_attachment)
         m_attachment->responderClientGone();
-    emit clientGone();
 }
 
 } // namespace portico

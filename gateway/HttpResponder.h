@@ -2,8 +2,6 @@
 
 #include "HttpTypes.h"
 
-#include <QObject>
-
 #include <initializer_list>
 #include <memory>
 
@@ -12,13 +10,16 @@ namespace portico {
 class HttpConnection;
 
 // The response side of one request. Created by the connection for each request and handed to
-// the handler, which may answer at once or later (streaming). It is deleted with its connection;
-// hold it through a QPointer or parent your per-request objects to it. All methods are no-ops
-// once the client is gone or the response is complete.
-class HttpResponder : public QObject
+// the handler, which may answer at once or later (streaming). It is deleted with its connection
+// or soon after the response is complete (DeferredDelete); what answers through it is attached to
+// it (attach()) and goes with it. All methods are no-ops once the client is gone or the response
+// is complete. Not a QObject: one is made for every request.
+class HttpResponder
 {
-    Q_OBJECT
 public:
+    HttpResponder(const HttpResponder &) = delete;
+    HttpResponder &operator=(const HttpResponder &) = delete;
+
     // A complete response with Content-Length. `more`: headers after `headers` (a request's
     // own, kept apart so that nobody builds one list of both).
     void respond(int status, const HeaderList &headers, const QByteArray &body,
@@ -40,8 +41,7 @@ public:
     bool isOpen() const { return m_connection != nullptr && !m_complete; }
 
     // What answers through this responder (a ChatExchange): deleted with it, and told when the
-    // client goes, before clientGone() is emitted. In place of a QObject parent and a signal
-    // connection, which cost a child event and a connection made and undone on every request.
+    // client goes.
     class Attachment
     {
     public:
@@ -52,10 +52,6 @@ public:
     void attach(Attachment *attachment) { m_attachment.reset(attachment); }
     bool headersSent() const { return m_headersSent; }
     bool isHeadRequest() const { return m_head; }
-
-signals:
-    // The client disconnected before the response was complete.
-    void clientGone();
 
 private:
     friend class HttpConnection;

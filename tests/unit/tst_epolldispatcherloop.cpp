@@ -99,6 +99,57 @@ private slots:
         w.dispatcher()->wakeUp();
         QTRY_VERIFY_WITH_TIMEOUT(blocks > blocksThen, 1000);
     }
+
+    void plainObjectsDeletedSoon_data()
+    {
+        QTest::addColumn<bool>("install");
+        QTest::newRow("reaper (the workers)") << true;
+        QTest::newRow("no reaper: next turn") << false;
+    }
+
+    void plainObjectsDeletedSoon()
+    {
+        // An object that is no QObject (HttpResponder), handed to deleteSoon(): deleted once,
+        // in its thread, after the handler that handed it over; with the reaper before the loop
+        // sleeps, without it on the loop's next turn.
+        QFETCH(bool, install);
+        struct Plain
+        {
+            std::atomic<int> *deletions;
+            std::atomic<bool> *inHandler;
+            std::atomic<bool> *inHandlerAtDelete;
+            std::atomic<QThread *> *deletedIn;
+            ~Plain()
+            {
+                *inHandlerAtDelete = inHandlerAtDelete->load() || inHandler->load();
+                *deletedIn = QThread::currentThread();
+                ++*deletions;
+            }
+        };
+        std::atomic<int> deletions{0};
+        std::atomic<bool> inHandler{false}, inHandlerAtDelete{false};
+        std::atomic<QThread *> deletedIn{nullptr};
+        Worker w;
+        const int atHandlerEnd = w.run([&] {
+            inHandler = true;
+            if (install)
+                DeferredDelete::install();
+            for (int i = 0; i < 3; ++i)
+                DeferredDelete::deleteSoon(
+                    new Plain{&deletions, &inHandler, &inHandlerAtDelete, &deletedIn});
+            QCoreApplication::sendPostedEvents(); // a posted deletion would run here
+            inHandler = false;
+            return deletions.load();
+        });
+        QCOMPARE(atHandlerEnd, 0);
+        if (!install)
+            w.dispatcher()->wakeUp();
+        QTRY_COMPARE_WITH_TIMEOUT(deletions.load(), 3, 1000);
+        QVERIFY(!inHandlerAtDelete);
+        QCOMPARE(deletedIn.load(), &w.thread());
+        w.run([] {}); // another turn: nothing deleted twice
+        QCOMPARE(deletions.load(), 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEpollDispatcherLoop)
