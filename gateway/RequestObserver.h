@@ -6,7 +6,6 @@
 #include <QByteArrayList>
 #include <QJsonArray>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 
 namespace portico {
@@ -24,10 +23,12 @@ struct RequestInfo
     QString user;
     QString peer;
     bool stream = false;
-    qint64 startedMs = 0;       // ms since epoch
-    QJsonArray messages;        // the request's messages, only when the observer keeps content
-    QByteArray messagesJson;    // the same as the client sent them, when the body went up as is
-    QPointer<QObject> exchange; // invoke its stop() slot (queued) to cancel the request
+    qint64 startedMs = 0;    // ms since epoch
+    QJsonArray messages;     // the request's messages, only when the observer keeps content
+    QByteArray messagesJson; // the same as the client sent them, when the body went up as is
+    // Invoke its stop() slot (queued) to cancel the request; alive until requestFinished() of
+    // this request has returned (a plain pointer: a QPointer costs an allocation per request).
+    QObject *exchange = nullptr;
 };
 
 struct RequestSummary

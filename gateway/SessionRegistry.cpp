@@ -109,7 +109,7 @@ void SessionRegistry::requestStarted(const RequestInfo &info)
     r.requestedModel = info.requestedModel;
     r.stream = info.stream;
     r.startedMs = info.startedMs > 0 ? info.startedMs : nowMs();
-    request->exchange = info.exchange.data();
+    request->exchange = info.exchange;
 
     bool kick = false;
     {
