@@ -7,6 +7,8 @@
 
 #include <QTimerEvent>
 
+#include <utility>
+
 namespace portico {
 
 namespace {
@@ -135,8 +137,14 @@ void HttpConnection::processBuffer()
         if (m_state == State::Body) {
             if (m_buffer.size() < m_contentLength)
                 break;
-            m_request.body = m_buffer.left(m_contentLength);
-            m_buffer.remove(0, m_contentLength);
+            if (m_buffer.size() == m_contentLength) {
+                // The usual case, nothing pipelined behind the body: the buffer itself, not a
+                // shared copy that remove() then has to detach from.
+                m_request.body = std::exchange(m_buffer, QByteArray());
+            } else {
+                m_request.body = m_buffer.left(m_contentLength);
+                m_buffer.remove(0, m_contentLength);
+            }
             dispatch();
         } else if (m_state == State::ChunkedBody) {
             if (!readChunkedBody())

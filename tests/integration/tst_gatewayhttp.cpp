@@ -29,6 +29,7 @@ private slots:
     void idleKeptAliveConnectionIsClosed();
     void connectionHeader_data();
     void connectionHeader();
+    void pipelinedRequests();
 };
 
 void TestGatewayHttp::wrongMethod()
@@ -266,6 +267,42 @@ void TestGatewayHttp::connectionHeader()
     } else {
         QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
     }
+}
+
+// Requests sent back to back in one write, bodies and all: each is read off the buffer whole,
+// in order, and answered in order on the one connection.
+void TestGatewayHttp::pipelinedRequests()
+{
+    GatewayFixture f;
+    QVERIFY(f.start());
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, f.port());
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(f.port()) + "\r\n";
+    const QByteArray auth = "Authorization: Bearer " + TestHttpClient::defaultToken() + "\r\n";
+    QByteArray requests;
+    for (const QByteArray session : {"first", "second"}) {
+        const QByteArray body =
+            R"({"model":"agent:main","messages":[{"role":"user","content":")" + session + R"("}]})";
+        requests += "POST /v1/chat/completions HTTP/1.1\r\n" + host + auth +
+                    "Content-Type: application/json\r\nx-portico-session-key: " + session +
+                    "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
+    requests += "GET /healthz HTTP/1.1\r\n" + host + "\r\n";
+    socket.write(requests);
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).count("HTTP/1.1 200 OK") == 3 &&
+                                 received.endsWith("}"),
+                             5000);
+    const qsizetype first = received.indexOf("x-portico-session-key: first");
+    const qsizetype second = received.indexOf("x-portico-session-key: second");
+    const qsizetype health = received.indexOf("\"status\":\"ok\"");
+    QVERIFY2(first > 0 && first < second && second < health, received.constData());
+    QCOMPARE(received.count("\"object\":\"chat.completion\""), 2);
+    QTRY_COMPARE(f.observer.finished().size(), 2);
+    QCOMPARE(f.observer.finished().at(0).info.sessionKey, QStringLiteral("first"));
+    QCOMPARE(f.observer.finished().at(1).info.sessionKey, QStringLiteral("second"));
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayHttp)
