@@ -231,8 +231,19 @@ bool HttpConnection::parseHead(qsizetype headEnd)
                 return false;
             }
         }
-        QByteArray name = lowerCaseHeaderName(rawName);
-        const QByteArray value = commonRequestText(line.sliced(colon + 1).trimmed());
+        const QByteArrayView valueText = line.sliced(colon + 1).trimmed();
+        QByteArray name;
+        QByteArray value;
+        const qsizetype index = m_request.headers.size();
+        const auto *previous =
+            index < m_previousHeaders.size() ? &m_previousHeaders.constData()[index] : nullptr;
+        if (previous && previous->second == valueText && isLowerCaseOf(previous->first, rawName)) {
+            name = previous->first;
+            value = previous->second;
+        } else {
+            name = lowerCaseHeaderName(rawName);
+            value = commonRequestText(valueText);
+        }
         // The size first: most names are ruled out without a comparison.
         const auto is = [&name](QByteArrayView known) {
             return name.size() == known.size() && name == known;
@@ -241,7 +252,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             // 1*DIGIT (RFC 9110 §8.6), no sign, no spaces: read by hand.
             bool ok = !value.isEmpty() && value.size() <= 18;
             qint64 n = 0;
-            for (const char c : value) {
+            for (const char c : std::as_const(value)) {
                 ok = ok && c >= '0' && c <= '9';
                 n = n * 10 + (c - '0');
             }
@@ -283,6 +294,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         return false;
     }
 
+    m_previousHeaders = m_request.headers;
     m_buffer.remove(0, headEnd + 4);
     m_contentLength = length;
     m_state = chunked ? State::ChunkedBody : State::Body;

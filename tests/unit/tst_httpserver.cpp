@@ -89,6 +89,17 @@ QByteArray threadOf(const QByteArray &response)
     return from < 0 || to < 0 ? QByteArray() : response.mid(from + 5, to - from - 5);
 }
 
+// Answers with the request's headers as it received them: "name=value\n" each.
+HttpHandler headersEchoed()
+{
+    return [](HttpRequest &&request, HttpResponder *responder) {
+        QByteArray body;
+        for (const auto &[name, value] : request.headers)
+            body += name + '=' + value + '\n';
+        responder->respond(200, {{"Content-Type", "text/plain"}}, body + "<end>");
+    };
+}
+
 } // namespace
 
 class TestHttpServer : public QObject
@@ -96,6 +107,38 @@ class TestHttpServer : public QObject
     Q_OBJECT
 
 private slots:
+    void headersOfEachRequestOnAKeptAliveConnection()
+    {
+        // A connection shares a header's name and value with the previous request's when they
+        // are the same in the same place: every request must still see exactly its own.
+        HttpServer server(headersEchoed(), HttpLimits{}, 1, 100);
+        QString error;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        Client c;
+        QVERIFY(c.connectTo(server.serverPort()));
+        const QList<std::pair<QByteArray, QByteArray>> cases = {
+            {"Host: h\r\nX-Tool: a\r\n", "host=h\nx-tool=a\n"},
+            {"Host: h\r\nX-Tool: a\r\n", "host=h\nx-tool=a\n"},         // the same again
+            {"HOST: h\r\nx-TOOL: a\r\n", "host=h\nx-tool=a\n"},         // names in other cases
+            {"Host: h\r\nX-Tool: b\r\n", "host=h\nx-tool=b\n"},         // a value changed
+            {"Host: h\r\nX-Tool:  b \r\n", "host=h\nx-tool=b\n"},       // spaces around it
+            {"Host: h\r\nX-Tooz: b\r\n", "host=h\nx-tooz=b\n"},         // a name changed
+            {"X-Tooz: b\r\nHost: h\r\n", "x-tooz=b\nhost=h\n"},         // the order
+            {"Host: h\r\nA~B: 1\r\n", "host=h\na~b=1\n"},               // '~' ...
+            {"Host: h\r\nA^B: 1\r\n", "host=h\na^b=1\n"},               // ... is not '^' | 0x20
+            {"Host: h\r\n", "host=h\n"},                                // fewer
+            {"Host: h\r\nX-E:\r\nX-F: 2\r\n", "host=h\nx-e=\nx-f=2\n"}, // more, one empty
+            {"Host: h\r\nX-E: 0\r\nX-F: 2\r\n", "host=h\nx-e=0\nx-f=2\n"},
+        };
+        for (const auto &[headers, expected] : cases) {
+            QVERIFY(c.send("GET /echo HTTP/1.1\r\n" + headers + "\r\n"));
+            const QByteArray response = c.readUntil("<end>");
+            const qsizetype body = response.indexOf("\r\n\r\n") + 4;
+            QVERIFY2(body >= 4, response.constData());
+            QCOMPARE(response.mid(body), expected + "<end>");
+        }
+    }
+
     void answeredByWorkerThreads()
     {
         HttpServer server(whoAnswers(), HttpLimits{}, 4, 100);
