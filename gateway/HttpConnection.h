@@ -74,9 +74,9 @@ private:
     HttpRequest m_request;
     QString m_peerText; // the peer address as text, once per connection
     CredentialMemo m_credentialMemo;
-    // The previous request's headers: a keep-alive client sends mostly the same ones in the same
-    // order (Host, User-Agent, its SDK's headers), and a header equal to the one in its place
-    // there shares its name and value instead of allocating them again.
+    // The previous request's header lines as received (each with its CRLF) and as parsed: a line
+    // the next request repeats in the same place shares its name and value (parseHead()).
+    QByteArray m_previousLines;
     HeaderList m_previousHeaders;
     bool m_headerTimerArmed = false; // for the request being read
     State m_state = State::Idle;

@@ -105,20 +105,6 @@ inline bool isHeaderNameIgnoringCase(QByteArrayView name, QByteArrayView lower)
     return true;
 }
 
-// Whether `lower` is `name` with its ASCII capitals made small: exactly what lowerCaseHeaderName()
-// would make of it.
-inline bool isLowerCaseOf(QByteArrayView lower, QByteArrayView name)
-{
-    if (lower.size() != name.size())
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const char c = name[i];
-        if ((c >= 'A' && c <= 'Z' ? char(c | 0x20) : c) != lower[i])
-            return false;
-    }
-    return true;
-}
-
 // A header name lower-cased in the copy (ASCII: header names are tokens). The names nearly every
 // request and response carries come from a table of literals and cost no allocation; others take
 // one pass and one allocation (QByteArray::toLower() costs a second pass through Qt's generic
