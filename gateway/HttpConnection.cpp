@@ -193,7 +193,6 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     }
 
     m_request = HttpRequest();
-    m_request.headers.reserve(16); // one allocation for the headers of nearly every request
     m_request.method = commonRequestText(method);
     const qsizetype q = indexOfByte(target, '?');
     m_request.path = commonRequestText(q < 0 ? target : target.first(q));
@@ -247,11 +246,13 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     // A kept-alive client sends mostly the same header lines as before, in the same order (Host,
     // User-Agent, its SDK's own): a line with the same bytes as the previous request's line in
     // its place was checked then, and its name and value are shared rather than parsed again
-    // (with the OpenAI Python SDK's seventeen headers, about 600 instructions a line).
+    // (with the OpenAI Python SDK's seventeen headers, about 600 instructions a line); a head
+    // whose lines are all the previous one's shares its whole list.
     const qsizetype linesStart = pos;
     const QByteArrayView previousLines(m_previousLines);
     qsizetype previousPos = 0;
-    bool sameLines = true;
+    bool sameLines = true; // every line so far the previous request's in its place
+    qsizetype lines = 0;
     while (pos < head.size()) {
         // The head ends with CRLF CRLF, so every line but the last one found here ends in CRLF;
         // a bare LF inside a line is not a line end.
@@ -263,21 +264,25 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         // a line, so equal bytes here mean the previous line ended at the same place.
         const QByteArrayView lineWithEnd(m_buffer.constData() + pos, eol - pos + 2);
         pos = eol + 2;
-        const qsizetype index = m_request.headers.size();
+        const qsizetype index = lines++;
         if (index < m_previousHeaders.size()) {
             if (previousLines.sliced(previousPos).startsWith(lineWithEnd)) {
                 previousPos += lineWithEnd.size();
                 const auto &[name, value] = m_previousHeaders.at(index);
                 if (!readHeader(name, value))
                     return false;
-                m_request.headers.append({name, value});
+                if (!sameLines)
+                    m_request.headers.append({name, value});
                 continue;
             }
-            sameLines = false;
             const qsizetype end = indexOfCrlf(previousLines, previousPos); // keep in step
             previousPos = end < 0 ? previousLines.size() : end + 2;
-        } else {
+        }
+        if (sameLines) {
+            // The lines so far were the previous request's: their headers, then this one's.
             sameLines = false;
+            m_request.headers = m_previousHeaders.first(index);
+            m_request.headers.reserve(16); // one allocation for nearly every request's headers
         }
         const qsizetype colon = indexOfByte(line, ':');
         if (colon <= 0) {
@@ -297,7 +302,10 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             return false;
         m_request.headers.append({std::move(name), std::move(value)});
     }
-    if (!sameLines || m_request.headers.size() != m_previousHeaders.size()) {
+    if (sameLines) // the whole list shared, or the part of it this request repeated
+        m_request.headers =
+            lines == m_previousHeaders.size() ? m_previousHeaders : m_previousHeaders.first(lines);
+    if (!sameLines || lines != m_previousHeaders.size()) {
         m_previousLines =
             m_request.headers.isEmpty()
                 ? QByteArray()
