@@ -306,12 +306,14 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         m_request.headers =
             lines == m_previousHeaders.size() ? m_previousHeaders : m_previousHeaders.first(lines);
     if (!sameLines || lines != m_previousHeaders.size()) {
-        m_previousLines =
-            m_request.headers.isEmpty()
-                ? QByteArray()
-                : QByteArray(m_buffer.constData() + linesStart, head.size() + 2 - linesStart);
+        // Kept for the next request only while it is small: an idle connection must not hold
+        // a head of up to maxHeaderBytes (a client's heads are rarely over a kilobyte).
+        const qsizetype size = head.size() + 2 - linesStart;
+        m_previousLines = m_request.headers.isEmpty() || size > MaxRememberedHeadBytes
+                              ? QByteArray()
+                              : QByteArray(m_buffer.constData() + linesStart, size);
     }
-    m_previousHeaders = m_request.headers;
+    m_previousHeaders = m_previousLines.isEmpty() ? HeaderList() : m_request.headers;
     if (chunked && haveLength) {
         reject(400, "Content-Length and Transfer-Encoding together are not allowed.");
         return false;

@@ -76,6 +76,8 @@ private:
     CredentialMemo m_credentialMemo;
     // The previous request's header lines as received (each with its CRLF) and as parsed: a line
     // the next request repeats in the same place shares its name and value (parseHead()).
+    // At most MaxRememberedHeadBytes of lines (none, and no headers, above).
+    static constexpr qsizetype MaxRememberedHeadBytes = 4096;
     QByteArray m_previousLines;
     HeaderList m_previousHeaders;
     bool m_headerTimerArmed = false; // for the request being read

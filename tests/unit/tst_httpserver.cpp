@@ -117,7 +117,7 @@ private slots:
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         Client c;
         QVERIFY(c.connectTo(server.serverPort()));
-        const QList<std::pair<QByteArray, QByteArray>> cases = {
+        QList<std::pair<QByteArray, QByteArray>> cases = {
             {"Host: h\r\nX-Tool: a\r\n", "host=h\nx-tool=a\n"},
             {"Host: h\r\nX-Tool: a\r\n", "host=h\nx-tool=a\n"},         // the same again
             {"HOST: h\r\nx-TOOL: a\r\n", "host=h\nx-tool=a\n"},         // names in other cases
@@ -139,6 +139,13 @@ private slots:
             {"Host: h\r\nContent-Length: 5\r\n\r\nworld", "host=h\ncontent-length=5\nworld"},
             {"Host: h\r\nContent-Length: 2\r\n\r\nhi", "host=h\ncontent-length=2\nhi"},
         };
+        // Heads over the size a connection remembers (4 KiB), then a small one again.
+        const QByteArray big(5000, 'a');
+        for (int i = 0; i < 2; ++i)
+            cases.append({"Host: h\r\nX-Big: " + big + "\r\n", "host=h\nx-big=" + big + "\n"});
+        for (int i = 0; i < 2; ++i)
+            cases.append(
+                {QByteArray("Host: h\r\nX-Tool: a\r\n"), QByteArray("host=h\nx-tool=a\n")});
         for (const auto &[headers, expected] : cases) {
             // The cases with a body carry the head's end themselves.
             const QByteArray end = headers.endsWith("\r\n") ? "\r\n" : "";
