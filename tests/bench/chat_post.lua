@@ -9,6 +9,22 @@ wrk.path = os.getenv("BENCH_PATH") or "/v1/chat/completions"
 wrk.body = '{"model":"bench-model","stream":false,'
     .. '"messages":[{"role":"user","content":"Say hello."}]}'
 wrk.headers["Content-Type"] = "application/json"
+-- BENCH_SDK_HEADERS=1: also the headers the OpenAI Python SDK sends with every request (a
+-- client's usual head, for the instruction counts in README.md; run.sh does not set it).
+if os.getenv("BENCH_SDK_HEADERS") == "1" then
+    wrk.headers["Accept-Encoding"] = "gzip, deflate"
+    wrk.headers["Accept"] = "application/json"
+    wrk.headers["User-Agent"] = "OpenAI/Python 1.54.4"
+    wrk.headers["X-Stainless-Lang"] = "python"
+    wrk.headers["X-Stainless-Package-Version"] = "1.54.4"
+    wrk.headers["X-Stainless-OS"] = "Linux"
+    wrk.headers["X-Stainless-Arch"] = "x64"
+    wrk.headers["X-Stainless-Runtime"] = "CPython"
+    wrk.headers["X-Stainless-Runtime-Version"] = "3.11.7"
+    wrk.headers["X-Stainless-Async"] = "false"
+    wrk.headers["x-stainless-retry-count"] = "0"
+    wrk.headers["x-stainless-read-timeout"] = "600"
+end
 local token = os.getenv("BENCH_TOKEN")
 if token ~= nil and token ~= "" then
     wrk.headers["Authorization"] = "Bearer " .. token
