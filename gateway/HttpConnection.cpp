@@ -333,7 +333,6 @@ bool HttpConnection::parseHead(qsizetype headEnd)
         return false;
     }
 
-    m_previousHeaders = m_request.headers;
     m_buffer.remove(0, headEnd + 4);
     m_contentLength = length;
     m_state = chunked ? State::ChunkedBody : State::Body;
