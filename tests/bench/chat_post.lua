@@ -11,19 +11,18 @@ wrk.body = '{"model":"bench-model","stream":false,'
 wrk.headers["Content-Type"] = "application/json"
 -- BENCH_SDK_HEADERS=1: also the headers the OpenAI Python SDK sends with every request (a
 -- client's usual head, for the instruction counts in README.md; run.sh does not set it).
+local sdkHeaders = {
+    ["Accept-Encoding"] = "gzip, deflate", ["Accept"] = "application/json",
+    ["User-Agent"] = "OpenAI/Python 1.54.4", ["X-Stainless-Lang"] = "python",
+    ["X-Stainless-Package-Version"] = "1.54.4", ["X-Stainless-OS"] = "Linux",
+    ["X-Stainless-Arch"] = "x64", ["X-Stainless-Runtime"] = "CPython",
+    ["X-Stainless-Runtime-Version"] = "3.11.7", ["X-Stainless-Async"] = "false",
+    ["x-stainless-retry-count"] = "0", ["x-stainless-read-timeout"] = "600",
+}
 if os.getenv("BENCH_SDK_HEADERS") == "1" then
-    wrk.headers["Accept-Encoding"] = "gzip, deflate"
-    wrk.headers["Accept"] = "application/json"
-    wrk.headers["User-Agent"] = "OpenAI/Python 1.54.4"
-    wrk.headers["X-Stainless-Lang"] = "python"
-    wrk.headers["X-Stainless-Package-Version"] = "1.54.4"
-    wrk.headers["X-Stainless-OS"] = "Linux"
-    wrk.headers["X-Stainless-Arch"] = "x64"
-    wrk.headers["X-Stainless-Runtime"] = "CPython"
-    wrk.headers["X-Stainless-Runtime-Version"] = "3.11.7"
-    wrk.headers["X-Stainless-Async"] = "false"
-    wrk.headers["x-stainless-retry-count"] = "0"
-    wrk.headers["x-stainless-read-timeout"] = "600"
+    for name, value in pairs(sdkHeaders) do
+        wrk.headers[name] = value
+    end
 end
 local token = os.getenv("BENCH_TOKEN")
 if token ~= nil and token ~= "" then
