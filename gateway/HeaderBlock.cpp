@@ -38,13 +38,6 @@ QByteArray HeaderBlock::value(QByteArrayView lowerName) const
     return found;
 }
 
-bool HeaderBlock::contains(QByteArrayView lowerName) const
-{
-    return forEach([&](QByteArrayView name, QByteArrayView) {
-        return isHeaderNameIgnoringCase(name, lowerName);
-    });
-}
-
 HeaderList HeaderBlock::toList() const
 {
     HeaderList list;

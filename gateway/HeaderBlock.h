@@ -18,12 +18,9 @@ public:
     // A header line without its line break; the caller has checked its name is a token and that
     // it has a colon.
     void appendLine(QByteArrayView line);
-    void clear() { m_lines.clear(); }
-    bool isEmpty() const { return m_lines.isEmpty(); }
 
     // The value (trimmed) of the first header named `lowerName` (lower case), or a null array.
     QByteArray value(QByteArrayView lowerName) const;
-    bool contains(QByteArrayView lowerName) const;
     // Every header, names lower-cased and values trimmed, in the order received.
     HeaderList toList() const;
 

@@ -245,12 +245,10 @@ void TestUpstreamResponseParser::headersReadOnDemand()
         QCOMPARE(h.value("x-a"), QByteArray("first"));
         QCOMPARE(h.value("location"), QByteArray("/x"));
         QCOMPARE(h.value("content-length"), QByteArray("0"));
-        QVERIFY(h.contains("x-empty"));
+        QVERIFY(!h.value("x-empty").isNull()); // present, empty
         QVERIFY(h.value("x-empty").isEmpty());
-        QVERIFY(!h.value("x-empty").isNull());
-        QVERIFY(!h.contains("x-interim"));
         QVERIFY(h.value("x-interim").isNull());
-        QVERIFY(!h.contains("retry"));
+        QVERIFY(h.value("retry").isNull());
         QVERIFY(h.value("retry-afte").isNull());
         const HeaderList expected = {
             {"retry-after", "7"}, {"x-a", "first"},       {"x-a", "second"},      {"x-empty", ""},
