@@ -11,7 +11,7 @@ void HeaderBlock::appendLine(QByteArrayView line)
     m_lines.append(line).append('\n');
 }
 
-template<typename F> bool HeaderBlock::forEach(F f) const
+template<typename F> void HeaderBlock::forEach(F f) const
 {
     const char *p = m_lines.constData();
     const char *const end = p + m_lines.size();
@@ -20,10 +20,9 @@ template<typename F> bool HeaderBlock::forEach(F f) const
         const QByteArrayView line(p, nl - p); // every line ends with '\n' (appendLine)
         const qsizetype colon = indexOfByte(line, ':');
         if (f(line.first(colon), line.sliced(colon + 1).trimmed()))
-            return true;
+            return;
         p = nl + 1;
     }
-    return false;
 }
 
 QByteArray HeaderBlock::value(QByteArrayView lowerName) const

@@ -26,7 +26,7 @@ public:
 
 private:
     // Calls f(name, value) for each line until f returns true.
-    template<typename F> bool forEach(F f) const;
+    template<typename F> void forEach(F f) const;
 
     QByteArray m_lines; // "Name: value\n" for each header
 };

@@ -29,6 +29,17 @@ inline bool isHttpTokenChar(char c)
     return table[static_cast<unsigned char>(c)];
 }
 
+// Appends `size` bytes to `buffer`. Into an empty buffer without room, as an array of their own
+// size: append() takes Qt's growth path there, twice the instructions, and most reads and body
+// slices arrive at an empty buffer.
+inline void appendBytes(QByteArray &buffer, const char *data, qsizetype size)
+{
+    if (buffer.isEmpty() && buffer.capacity() < size)
+        buffer = QByteArray(data, size);
+    else
+        buffer.append(data, size);
+}
+
 // QByteArrayView::indexOf(char) goes through Qt's general substring search; memchr is direct.
 inline qsizetype indexOfByte(QByteArrayView text, char c)
 {

@@ -1,6 +1,7 @@
 #include "TcpStream.h"
 
 #include "DirectSocketNotifier.h"
+#include "HttpTypes.h"
 
 #include <QHostInfo>
 #include <QSocketNotifier>
@@ -214,12 +215,7 @@ qint64 TcpStream::readInto(QByteArray &buffer)
     for (;;) {
         const ssize_t n = ::read(m_fd, t_scratch, ScratchSize);
         if (n > 0) {
-            // Into an empty buffer as an array of its own size: append() takes Qt's growth path
-            // (twice the instructions), and most reads arrive at an empty buffer.
-            if (buffer.isEmpty() && buffer.capacity() < n)
-                buffer = QByteArray(t_scratch, n);
-            else
-                buffer.append(t_scratch, n);
+            appendBytes(buffer, t_scratch, n);
             total += n;
             if (n < ScratchSize)
                 return total;

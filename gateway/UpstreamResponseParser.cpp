@@ -39,10 +39,8 @@ void appendBody(const QByteArray &data, const char *p, qint64 n, QByteArray &bod
 {
     if (body.isEmpty() && p == data.constData() && n == data.size())
         body = data; // the whole read is body: share it
-    else if (body.isEmpty())
-        body = QByteArray(p, n); // not append(): Qt's growth path costs twice as much
     else
-        body.append(p, n);
+        appendBytes(body, p, qsizetype(n));
 }
 
 } // namespace
